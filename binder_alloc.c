@@ -1,0 +1,1499 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Binder buffer allocator.
+ *
+ * Every process that opens binder maps one read-only region (at most 4 MiB
+ * used) and receives its transactions there: the sender's thread copies the
+ * payload straight into pages of the receiver's mapping. This file carves
+ * buffers out of that region and installs pages into it on demand; pages
+ * no buffer uses go on a list_lru from which binder_shrinker.c reclaims
+ * them under memory pressure.
+ *
+ * Page states
+ * ===========
+ *
+ * A page of the buffer space is in exactly one of these states:
+ *
+ *  absent:  alloc->pages[i] is NULL and no PTE of ours maps it;
+ *  in use:  alloc->pages[i] is set, some allocated buffer overlaps it and
+ *           it is not on the freelist;
+ *  unused:  alloc->pages[i] is set, no allocated buffer overlaps it and it
+ *           is on the freelist, still mapped to userspace.
+ *
+ * absent -> in use:   binder_install_single_page(), after the buffer was
+ *                     carved; the slot is published last, with a release.
+ * in use -> unused:   binder_free_buf_locked().
+ * unused -> in use:   binder_alloc_new_buf_locked() takes the page off the
+ *                     freelist; no installation is needed.
+ * unused -> absent:   the shrinker, binder_alloc_free_page().
+ * any -> absent:      binder_alloc_deferred_release().
+ *
+ * Locking
+ * =======
+ *
+ * alloc->mutex (the "alloc lock") protects the buffer space (the buffers
+ * list, both rb-trees, free_async_space, oneway_spam_detected, pages_high)
+ * and every change of a page's state except absent -> in use, which only
+ * the thread that carved the buffer performs. It is a mutex, not a
+ * spinlock, because the shrinker must hold it across zap_page_range_single()
+ * (see "Reclaim versus reuse" below).
+ *
+ * The binder VMA is held for read, by its per-VMA lock where the kernel
+ * has one and binder is built in (lock_vma_under_rcu() is not exported to
+ * modules in 6.12), else by mmap_lock for read, while a page is inserted
+ * into it or zapped from it. Never for write: installers of different pages
+ * and page faults elsewhere in the process run in parallel.
+ *
+ * The list_lru has its own per-node spinlock, taken inside list_lru_add()
+ * and list_lru_del() and held by list_lru_walk() around the shrinker's
+ * callback.
+ *
+ * Lock order, outermost first:
+ *
+ *   mmap_lock (write, for mmap and munmap) or binder VMA lock (read)
+ *     alloc->mutex
+ *       list_lru node lock
+ *
+ * The shrinker's callback starts with the list_lru lock held, which is the
+ * wrong end of this order, and must never block in reclaim anyway: it only
+ * trylocks the VMA (mmap_read_trylock() where per-VMA locks are not
+ * available) and the alloc lock, and skips the page when either is busy.
+ *
+ * Release/acquire pairs:
+ *  - alloc->mapped: set by binder_alloc_mmap_handler() after the buffer
+ *    space is initialised; binder_alloc_is_mapped() readers see it whole.
+ *  - alloc->pages: the array is published once, on first use.
+ *  - alloc->pages[i]: an installer publishes the page after inserting it,
+ *    so a reader that finds it also finds the page's metadata initialised.
+ *
+ * Reclaim versus reuse
+ * ====================
+ *
+ * Installation runs without the alloc lock. Were the shrinker to clear a
+ * slot and drop the alloc lock before zapping the PTE, a new buffer could
+ * claim the page in between, find the slot empty, get -EBUSY from
+ * vm_insert_page() because the old PTE is still there, adopt the old page,
+ * and then lose it to the shrinker's __free_page(). The shrinker therefore
+ * holds the alloc lock from taking the page off the freelist until the PTE
+ * is zapped and the slot cleared; a claimant either takes the page off the
+ * freelist before that (and the shrinker never sees it) or finds the slot
+ * empty and the PTE gone afterwards.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/highmem.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
+#include <linux/module.h>
+#include <linux/overflow.h>
+#include <linux/rbtree.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/seq_file.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
+
+#include "binder_alloc.h"
+#include "binder_trace.h"
+
+enum {
+	BINDER_DEBUG_USER_ERROR             = 1U << 0,
+	BINDER_DEBUG_OPEN_CLOSE             = 1U << 1,
+	BINDER_DEBUG_BUFFER_ALLOC           = 1U << 2,
+	BINDER_DEBUG_BUFFER_ALLOC_ASYNC     = 1U << 3,
+};
+
+static u32 binder_alloc_debug_mask = BINDER_DEBUG_USER_ERROR;
+
+module_param_named(alloc_debug_mask, binder_alloc_debug_mask,
+		   uint, 0644);
+
+#define binder_alloc_debug(mask, x...) \
+	do { \
+		if (binder_alloc_debug_mask & (mask)) \
+			pr_info_ratelimited(x); \
+	} while (0)
+
+/* Async transactions may use at most this fraction of the buffer space. */
+#define BINDER_ASYNC_SPACE_DIVISOR	2
+
+/* Oneway spam: checked below this fraction of the buffer space left... */
+#define BINDER_SPAM_CHECK_DIVISOR	10
+/* ...and reported for a sender holding more buffers or bytes than this. */
+#define BINDER_SPAM_MAX_BUFFERS		50
+#define BINDER_SPAM_MAX_BYTES_DIVISOR	4
+
+/* ---------------------------------------------------------------------
+ * The buffer space
+ */
+
+static struct binder_buffer *binder_buffer_next(struct binder_buffer *buffer)
+{
+	return list_next_entry(buffer, entry);
+}
+
+static struct binder_buffer *binder_buffer_prev(struct binder_buffer *buffer)
+{
+	return list_prev_entry(buffer, entry);
+}
+
+static unsigned long binder_alloc_space_end(struct binder_alloc *alloc)
+{
+	return alloc->buffer + alloc->buffer_size;
+}
+
+/* A buffer extends to the next buffer, or to the end of the space. */
+static size_t binder_alloc_buffer_size(struct binder_alloc *alloc,
+				       struct binder_buffer *buffer)
+{
+	if (list_is_last(&buffer->entry, &alloc->buffers))
+		return binder_alloc_space_end(alloc) - buffer->user_data;
+	return binder_buffer_next(buffer)->user_data - buffer->user_data;
+}
+
+static void binder_insert_free_buffer(struct binder_alloc *alloc,
+				      struct binder_buffer *new_buffer)
+{
+	size_t size = binder_alloc_buffer_size(alloc, new_buffer);
+	struct rb_node **p = &alloc->free_buffers.rb_node;
+	struct rb_node *parent = NULL;
+
+	while (*p) {
+		struct binder_buffer *buffer;
+
+		parent = *p;
+		buffer = rb_entry(parent, struct binder_buffer, rb_node);
+		if (size < binder_alloc_buffer_size(alloc, buffer))
+			p = &parent->rb_left;
+		else
+			p = &parent->rb_right;
+	}
+	rb_link_node(&new_buffer->rb_node, parent, p);
+	rb_insert_color(&new_buffer->rb_node, &alloc->free_buffers);
+}
+
+static void binder_insert_allocated_buffer(struct binder_alloc *alloc,
+					   struct binder_buffer *new_buffer)
+{
+	struct rb_node **p = &alloc->allocated_buffers.rb_node;
+	struct rb_node *parent = NULL;
+
+	while (*p) {
+		struct binder_buffer *buffer;
+
+		parent = *p;
+		buffer = rb_entry(parent, struct binder_buffer, rb_node);
+		if (new_buffer->user_data < buffer->user_data)
+			p = &parent->rb_left;
+		else
+			p = &parent->rb_right;
+	}
+	rb_link_node(&new_buffer->rb_node, parent, p);
+	rb_insert_color(&new_buffer->rb_node, &alloc->allocated_buffers);
+}
+
+static struct binder_buffer *
+binder_find_allocated_buffer_locked(struct binder_alloc *alloc,
+				    unsigned long user_ptr)
+{
+	struct rb_node *n = alloc->allocated_buffers.rb_node;
+
+	lockdep_assert_held(&alloc->mutex);
+
+	while (n) {
+		struct binder_buffer *buffer;
+
+		buffer = rb_entry(n, struct binder_buffer, rb_node);
+		if (user_ptr < buffer->user_data)
+			n = n->rb_left;
+		else if (user_ptr > buffer->user_data)
+			n = n->rb_right;
+		else
+			return buffer;
+	}
+	return NULL;
+}
+
+/* The smallest free buffer of at least @size bytes, or NULL. */
+static struct binder_buffer *
+binder_find_best_fit_locked(struct binder_alloc *alloc, size_t size)
+{
+	struct rb_node *n = alloc->free_buffers.rb_node;
+	struct binder_buffer *best = NULL;
+
+	lockdep_assert_held(&alloc->mutex);
+
+	while (n) {
+		struct binder_buffer *buffer;
+		size_t buffer_size;
+
+		buffer = rb_entry(n, struct binder_buffer, rb_node);
+		buffer_size = binder_alloc_buffer_size(alloc, buffer);
+		if (size > buffer_size) {
+			n = n->rb_right;
+		} else {
+			best = buffer;
+			if (size == buffer_size)
+				break;
+			n = n->rb_left;
+		}
+	}
+	return best;
+}
+
+/* ---------------------------------------------------------------------
+ * Pages and their metadata
+ */
+
+static unsigned long binder_alloc_page_index(struct binder_alloc *alloc,
+					     unsigned long addr)
+{
+	return (addr - alloc->buffer) >> PAGE_SHIFT;
+}
+
+static struct binder_shrinker_mdata *binder_page_mdata(struct page *page)
+{
+	return (struct binder_shrinker_mdata *)page_private(page);
+}
+
+static struct list_head *binder_page_lru(struct page *page)
+{
+	return &binder_page_mdata(page)->lru;
+}
+
+/**
+ * binder_alloc_installed_page() - the page installed at an index, if any
+ * @alloc: binder_alloc of the buffer space
+ * @index: page index in the buffer space
+ *
+ * Lockless: pairs with the release in binder_alloc_set_page().
+ *
+ * Return: the page, or NULL if the page is absent
+ */
+VISIBLE_IF_KUNIT struct page *
+binder_alloc_installed_page(struct binder_alloc *alloc, unsigned long index)
+{
+	/* Pairs with the release in binder_alloc_ensure_page_array() */
+	struct page **pages = smp_load_acquire(&alloc->pages);
+
+	/* Pairs with the release in binder_alloc_set_page() */
+	return pages ? smp_load_acquire(&pages[index]) : NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(binder_alloc_installed_page);
+
+static void binder_alloc_set_page(struct binder_alloc *alloc,
+				  unsigned long index, struct page *page)
+{
+	/* Pairs with the acquire in binder_alloc_installed_page() */
+	smp_store_release(&alloc->pages[index], page);
+}
+
+/**
+ * binder_alloc_page_alloc() - allocate a zeroed page and its metadata
+ * @alloc: binder_alloc the page will belong to
+ * @index: index the page will be installed at
+ *
+ * Called without locks: the allocation may enter reclaim.
+ *
+ * Return: the page, with its &struct binder_shrinker_mdata in
+ * page->private, or NULL if memory ran out
+ */
+VISIBLE_IF_KUNIT struct page *binder_alloc_page_alloc(struct binder_alloc *alloc,
+						      unsigned long index)
+{
+	struct binder_shrinker_mdata *mdata;
+	struct page *page;
+
+	KUNIT_STATIC_STUB_REDIRECT(binder_alloc_page_alloc, alloc, index);
+
+	page = alloc_page(GFP_KERNEL | __GFP_HIGHMEM | __GFP_ZERO);
+	if (!page)
+		return NULL;
+
+	mdata = kmalloc(sizeof(*mdata), GFP_KERNEL);
+	if (!mdata) {
+		__free_page(page);
+		return NULL;
+	}
+	INIT_LIST_HEAD(&mdata->lru);
+	mdata->alloc = alloc;
+	mdata->page_index = index;
+	set_page_private(page, (unsigned long)mdata);
+
+	return page;
+}
+EXPORT_SYMBOL_IF_KUNIT(binder_alloc_page_alloc);
+
+/**
+ * binder_alloc_free_page_and_mdata() - free a page and its metadata
+ * @page: a page from binder_alloc_page_alloc(), off the freelist
+ *
+ * Drops the allocator's reference. A PTE that still maps the page (in a
+ * VMA that is no longer ours) holds its own reference and keeps the page
+ * alive until that VMA goes away.
+ */
+void binder_alloc_free_page_and_mdata(struct page *page)
+{
+	kfree(binder_page_mdata(page));
+	set_page_private(page, 0);
+	__free_page(page);
+}
+
+/**
+ * binder_alloc_take_page_locked() - empty a page slot for reclaim
+ * @alloc: binder_alloc of the buffer space
+ * @index: page index, whose page the caller has taken off the freelist
+ *
+ * Return: the page that was installed at @index, now owned by the caller
+ */
+struct page *binder_alloc_take_page_locked(struct binder_alloc *alloc,
+					   unsigned long index)
+{
+	struct page *page = alloc->pages[index];
+
+	lockdep_assert_held(&alloc->mutex);
+
+	trace_binder_unmap_kernel_start(alloc, index);
+	WRITE_ONCE(alloc->pages[index], NULL);
+	trace_binder_unmap_kernel_end(alloc, index);
+
+	return page;
+}
+
+/*
+ * A page is in use while an allocated buffer overlaps it. The pages that
+ * only @buffer uses lie between the end of the closest allocated buffer
+ * before it and the start of the closest allocated buffer after it; since
+ * free buffers are never adjacent, those are at most two list steps away.
+ */
+static unsigned long binder_prev_used_end(struct binder_alloc *alloc,
+					  struct binder_buffer *buffer)
+{
+	struct binder_buffer *prev;
+
+	if (buffer->entry.prev == &alloc->buffers)
+		return alloc->buffer;
+	prev = binder_buffer_prev(buffer);
+	return prev->free ? prev->user_data : buffer->user_data;
+}
+
+static unsigned long binder_next_used_start(struct binder_alloc *alloc,
+					    struct binder_buffer *buffer)
+{
+	struct binder_buffer *next;
+
+	if (list_is_last(&buffer->entry, &alloc->buffers))
+		return binder_alloc_space_end(alloc);
+	next = binder_buffer_next(buffer);
+	if (!next->free)
+		return next->user_data;
+	return next->user_data + binder_alloc_buffer_size(alloc, next);
+}
+
+static void binder_buffer_own_pages(struct binder_alloc *alloc,
+				    struct binder_buffer *buffer,
+				    unsigned long *first, unsigned long *last)
+{
+	unsigned long start = buffer->user_data;
+	unsigned long end = start + binder_alloc_buffer_size(alloc, buffer);
+
+	*first = max(PAGE_ALIGN_DOWN(start),
+		     PAGE_ALIGN(binder_prev_used_end(alloc, buffer)));
+	*last = min(PAGE_ALIGN(end),
+		    PAGE_ALIGN_DOWN(binder_next_used_start(alloc, buffer)));
+}
+
+/* @buffer is being freed: its own pages become unused. */
+static void binder_lru_freelist_add(struct binder_alloc *alloc,
+				    struct binder_buffer *buffer)
+{
+	unsigned long first, last, addr;
+
+	lockdep_assert_held(&alloc->mutex);
+
+	binder_buffer_own_pages(alloc, buffer, &first, &last);
+	if (first >= last)
+		return;
+
+	trace_binder_update_page_range(alloc, false, first, last);
+
+	for (addr = first; addr < last; addr += PAGE_SIZE) {
+		unsigned long index = binder_alloc_page_index(alloc, addr);
+		struct page *page = alloc->pages[index];
+
+		/* Installation failed or never got this far. */
+		if (!page)
+			continue;
+
+		trace_binder_free_lru_start(alloc, index);
+		WARN_ON_ONCE(!list_lru_add(alloc->freelist,
+					   binder_page_lru(page),
+					   page_to_nid(page), NULL));
+		trace_binder_free_lru_end(alloc, index);
+	}
+}
+
+/* @buffer has just been allocated: its own pages come into use. */
+static void binder_lru_freelist_del(struct binder_alloc *alloc,
+				    struct binder_buffer *buffer)
+{
+	unsigned long first, last, addr;
+
+	lockdep_assert_held(&alloc->mutex);
+
+	binder_buffer_own_pages(alloc, buffer, &first, &last);
+	if (first >= last)
+		return;
+
+	trace_binder_update_page_range(alloc, true, first, last);
+
+	for (addr = first; addr < last; addr += PAGE_SIZE) {
+		unsigned long index = binder_alloc_page_index(alloc, addr);
+		struct page *page = alloc->pages[index];
+
+		alloc->pages_high = max(alloc->pages_high, index + 1);
+		if (!page)
+			continue;
+
+		trace_binder_alloc_lru_start(alloc, index);
+		WARN_ON_ONCE(!list_lru_del(alloc->freelist,
+					   binder_page_lru(page),
+					   page_to_nid(page), NULL));
+		trace_binder_alloc_lru_end(alloc, index);
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Locking the binder VMA for read
+ *
+ * Per-VMA locks where the kernel has them and binder is built in; mmap_lock
+ * for read on UML (no per-VMA locks) and for modular binder, because 6.12
+ * does not export lock_vma_under_rcu() to modules.
+ */
+
+static void binder_vma_lookup_locked(struct mm_struct *mm, unsigned long addr,
+				     struct binder_vma_lock *vl)
+{
+	mmap_assert_locked(mm);
+	vl->vma = vma_lookup(mm, addr);
+	vl->mmap_locked = true;
+}
+
+#if defined(CONFIG_PER_VMA_LOCK) && !defined(MODULE)
+
+static void binder_vma_lock_read(struct mm_struct *mm, unsigned long addr,
+				 struct binder_vma_lock *vl)
+{
+	vl->vma = lock_vma_under_rcu(mm, addr);
+	vl->mmap_locked = false;
+	if (vl->vma)
+		return;
+
+	/* No VMA, or one being changed: mmap_lock tells which. */
+	mmap_read_lock(mm);
+	binder_vma_lookup_locked(mm, addr, vl);
+}
+
+/**
+ * binder_vma_trylock_read() - lock the VMA at an address without sleeping
+ * @mm:   mm to look in; the caller holds a reference on its users
+ * @addr: address in the VMA
+ * @vl:   filled in: the VMA, or NULL, and how it is held
+ *
+ * lock_vma_under_rcu() is itself a trylock, and the only remedy for its
+ * failing (a writer) is to wait, which reclaim must not do; so there is no
+ * mmap_read_trylock() fallback here. A NULL VMA means "none, or one that
+ * is being changed".
+ *
+ * Return: %true; @vl must be passed to binder_vma_unlock_read()
+ */
+bool binder_vma_trylock_read(struct mm_struct *mm, unsigned long addr,
+			     struct binder_vma_lock *vl)
+{
+	vl->vma = lock_vma_under_rcu(mm, addr);
+	vl->mmap_locked = false;
+	return true;
+}
+
+#else /* mmap_lock only */
+
+static void binder_vma_lock_read(struct mm_struct *mm, unsigned long addr,
+				 struct binder_vma_lock *vl)
+{
+	mmap_read_lock(mm);
+	binder_vma_lookup_locked(mm, addr, vl);
+}
+
+/**
+ * binder_vma_trylock_read() - lock the VMA at an address without sleeping
+ * @mm:   mm to look in; the caller holds a reference on its users
+ * @addr: address in the VMA
+ * @vl:   filled in: the VMA, or NULL, and how it is held
+ *
+ * Takes mmap_lock for read if it is free. A NULL VMA then means there is
+ * no VMA at @addr.
+ *
+ * Return: %false if mmap_lock is contended; else %true, and @vl must be
+ * passed to binder_vma_unlock_read()
+ */
+bool binder_vma_trylock_read(struct mm_struct *mm, unsigned long addr,
+			     struct binder_vma_lock *vl)
+{
+	if (!mmap_read_trylock(mm))
+		return false;
+	binder_vma_lookup_locked(mm, addr, vl);
+	return true;
+}
+
+#endif
+
+/**
+ * binder_vma_unlock_read() - drop what binder_vma_trylock_read() took
+ * @mm: mm passed to the lock function
+ * @vl: lock state the lock function filled in
+ */
+void binder_vma_unlock_read(struct mm_struct *mm, struct binder_vma_lock *vl)
+{
+	if (vl->mmap_locked)
+		mmap_read_unlock(mm);
+	else if (vl->vma)
+		vma_end_read(vl->vma);
+}
+
+/* ---------------------------------------------------------------------
+ * Installing pages
+ */
+
+/*
+ * vm_insert_page() said -EBUSY: another installer mapped its page at @addr
+ * first (a neighbouring buffer sharing the page) and may not have
+ * published it yet. Take the page it mapped. Only pages of ours are ever
+ * mapped in our VMA while it is mapped, and reclaim cannot touch a page in
+ * use, so what we find must carry our metadata for @index.
+ */
+static int binder_adopt_installed_page(struct binder_alloc *alloc,
+				       unsigned long index, unsigned long addr)
+{
+	struct binder_shrinker_mdata *mdata;
+	struct mm_struct *mm = alloc->mm;
+	struct vm_area_struct *vma;
+	struct page *page;
+	int ret = -ESRCH;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	if (!vma || !binder_alloc_vma_is_ours(alloc, vma) ||
+	    !binder_alloc_is_mapped(alloc))
+		goto out;
+
+	if (get_user_pages_remote(mm, addr, 1, FOLL_NOFAULT, &page, NULL) != 1)
+		goto out;
+
+	mdata = binder_page_mdata(page);
+	if (WARN_ON_ONCE(!mdata || mdata->alloc != alloc ||
+			 mdata->page_index != index)) {
+		put_page(page);
+		ret = -EFAULT;
+		goto out;
+	}
+
+	/* The winner's allocation reference keeps the page; drop GUP's. */
+	binder_alloc_set_page(alloc, index, page);
+	put_page(page);
+	ret = 0;
+out:
+	mmap_read_unlock(mm);
+	return ret;
+}
+
+static int binder_install_single_page(struct binder_alloc *alloc,
+				      unsigned long index, unsigned long addr)
+{
+	struct mm_struct *mm = alloc->mm;
+	struct binder_vma_lock vl;
+	struct page *page;
+	int ret;
+
+	if (!mmget_not_zero(mm))
+		return -ESRCH;
+
+	page = binder_alloc_page_alloc(alloc, index);
+	if (!page) {
+		ret = -ENOMEM;
+		goto out_mmput;
+	}
+
+	/*
+	 * The mapped check under the VMA lock keeps us out of what is left
+	 * of our VMA after a partial munmap or an mremap: close() has run
+	 * for those, and nothing may be installed after it.
+	 */
+	binder_vma_lock_read(mm, addr, &vl);
+	if (vl.vma && binder_alloc_vma_is_ours(alloc, vl.vma) &&
+	    binder_alloc_is_mapped(alloc))
+		ret = vm_insert_page(vl.vma, addr, page);
+	else
+		ret = -ESRCH;
+	binder_vma_unlock_read(mm, &vl);
+
+	if (!ret) {
+		binder_alloc_set_page(alloc, index, page);
+		goto out_mmput;
+	}
+
+	binder_alloc_free_page_and_mdata(page);
+	if (ret == -EBUSY)
+		ret = binder_adopt_installed_page(alloc, index, addr);
+	if (ret)
+		binder_alloc_debug(BINDER_DEBUG_USER_ERROR,
+				   "%d: failed to install page at offset %lx: %d\n",
+				   alloc->pid, addr - alloc->buffer, ret);
+out_mmput:
+	mmput_async(mm);
+	return ret;
+}
+
+static int binder_install_buffer_pages(struct binder_alloc *alloc,
+				       struct binder_buffer *buffer,
+				       size_t size)
+{
+	unsigned long first = PAGE_ALIGN_DOWN(buffer->user_data);
+	unsigned long last = PAGE_ALIGN(buffer->user_data + size);
+	unsigned long addr;
+
+	for (addr = first; addr < last; addr += PAGE_SIZE) {
+		unsigned long index = binder_alloc_page_index(alloc, addr);
+		int ret;
+
+		if (binder_alloc_installed_page(alloc, index))
+			continue;
+
+		trace_binder_alloc_page_start(alloc, index);
+		ret = binder_install_single_page(alloc, index, addr);
+		if (ret)
+			return ret;
+		trace_binder_alloc_page_end(alloc, index);
+	}
+	return 0;
+}
+
+/*
+ * The page array costs 8 bytes per page of the mapping; allocate it when
+ * the first buffer is, so that a mapping never used costs nothing.
+ */
+static int binder_alloc_ensure_page_array(struct binder_alloc *alloc)
+{
+	struct page **pages;
+
+	/* Pairs with the release below */
+	if (smp_load_acquire(&alloc->pages))
+		return 0;
+
+	pages = kvcalloc(alloc->buffer_size / PAGE_SIZE, sizeof(*pages),
+			 GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+
+	mutex_lock(&alloc->mutex);
+	if (!alloc->pages) {
+		/* Pairs with the acquire in binder_alloc_installed_page() */
+		smp_store_release(&alloc->pages, pages);
+		pages = NULL;
+	}
+	mutex_unlock(&alloc->mutex);
+
+	kvfree(pages);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Allocating and freeing buffers
+ */
+
+static void binder_alloc_debug_no_space_locked(struct binder_alloc *alloc,
+					       size_t size)
+{
+	size_t allocated = 0, allocated_bytes = 0, largest_allocated = 0;
+	size_t free = 0, free_bytes = 0, largest_free = 0;
+	struct binder_buffer *buffer;
+
+	lockdep_assert_held(&alloc->mutex);
+
+	if (!(binder_alloc_debug_mask & BINDER_DEBUG_USER_ERROR))
+		return;
+
+	list_for_each_entry(buffer, &alloc->buffers, entry) {
+		size_t buffer_size = binder_alloc_buffer_size(alloc, buffer);
+
+		if (buffer->free) {
+			free++;
+			free_bytes += buffer_size;
+			largest_free = max(largest_free, buffer_size);
+		} else {
+			allocated++;
+			allocated_bytes += buffer_size;
+			largest_allocated = max(largest_allocated, buffer_size);
+		}
+	}
+	pr_info_ratelimited("%d: no space for %zu bytes: allocated %zu in %zu buffers (largest %zu), free %zu in %zu (largest %zu)\n",
+			    alloc->pid, size, allocated_bytes, allocated,
+			    largest_allocated, free_bytes, free, largest_free);
+}
+
+/*
+ * Once async space runs low, whoever drains it will probably send again:
+ * look at what the current sender already holds (not counting @new) and
+ * flag it once. This is cheaper than tracking every sender.
+ */
+static bool binder_alloc_oneway_spam_locked(struct binder_alloc *alloc,
+					    struct binder_buffer *new)
+{
+	size_t buffers = 0, bytes = 0;
+	struct binder_buffer *buffer;
+	int pid = current->tgid;
+	struct rb_node *n;
+
+	lockdep_assert_held(&alloc->mutex);
+
+	if (alloc->free_async_space >=
+	    alloc->buffer_size / BINDER_SPAM_CHECK_DIVISOR) {
+		alloc->oneway_spam_detected = false;
+		return false;
+	}
+
+	for (n = rb_first(&alloc->allocated_buffers); n; n = rb_next(n)) {
+		buffer = rb_entry(n, struct binder_buffer, rb_node);
+		if (buffer == new || buffer->pid != pid ||
+		    !buffer->async_transaction)
+			continue;
+		buffers++;
+		bytes += binder_alloc_buffer_size(alloc, buffer);
+	}
+
+	if (buffers <= BINDER_SPAM_MAX_BUFFERS &&
+	    bytes <= alloc->buffer_size / BINDER_SPAM_MAX_BYTES_DIVISOR)
+		return false;
+
+	binder_alloc_debug(BINDER_DEBUG_USER_ERROR,
+			   "%d: pid %d spamming oneway? %zu buffers allocated for a total size of %zu\n",
+			   alloc->pid, pid, buffers, bytes);
+	if (alloc->oneway_spam_detected)
+		return false;
+	alloc->oneway_spam_detected = true;
+	return true;
+}
+
+/*
+ * Carve @size bytes out of the best-fitting free buffer. @spare is a
+ * preallocated buffer struct for the remainder of a split; it is set to
+ * NULL if used.
+ */
+static struct binder_buffer *
+binder_alloc_new_buf_locked(struct binder_alloc *alloc, size_t size,
+			    bool is_async, struct binder_buffer **spare)
+{
+	struct binder_buffer *buffer;
+
+	lockdep_assert_held(&alloc->mutex);
+
+	if (is_async && alloc->free_async_space < size) {
+		binder_alloc_debug(BINDER_DEBUG_BUFFER_ALLOC,
+				   "%d: no async space left for %zu bytes\n",
+				   alloc->pid, size);
+		return ERR_PTR(-ENOSPC);
+	}
+
+	buffer = binder_find_best_fit_locked(alloc, size);
+	if (!buffer) {
+		binder_alloc_debug_no_space_locked(alloc, size);
+		return ERR_PTR(-ENOSPC);
+	}
+
+	rb_erase(&buffer->rb_node, &alloc->free_buffers);
+	if (binder_alloc_buffer_size(alloc, buffer) > size) {
+		struct binder_buffer *rest = *spare;
+
+		rest->user_data = buffer->user_data + size;
+		rest->free = 1;
+		list_add(&rest->entry, &buffer->entry);
+		binder_insert_free_buffer(alloc, rest);
+		*spare = NULL;
+	}
+
+	buffer->free = 0;
+	buffer->allow_user_free = 0;
+	buffer->async_transaction = is_async;
+	buffer->oneway_spam_suspect = 0;
+	binder_insert_allocated_buffer(alloc, buffer);
+	binder_lru_freelist_del(alloc, buffer);
+
+	if (is_async) {
+		alloc->free_async_space -= size;
+		binder_alloc_debug(BINDER_DEBUG_BUFFER_ALLOC_ASYNC,
+				   "%d: async buffer of %zu bytes, %zu left\n",
+				   alloc->pid, size, alloc->free_async_space);
+		if (binder_alloc_oneway_spam_locked(alloc, buffer))
+			buffer->oneway_spam_suspect = 1;
+	}
+
+	return buffer;
+}
+
+/*
+ * Total size of a request, each part rounded up to pointer size, and a
+ * zero-byte request padded so that every buffer has its own address.
+ * Returns 0 if the sum overflows.
+ */
+static size_t sanitized_size(size_t data_size, size_t offsets_size,
+			     size_t extra_buffers_size)
+{
+	size_t parts[] = { data_size, offsets_size, extra_buffers_size };
+	size_t total = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(parts); i++) {
+		size_t part = ALIGN(parts[i], sizeof(void *));
+
+		if (part < parts[i] || check_add_overflow(total, part, &total))
+			return 0;
+	}
+	return max(total, sizeof(void *));
+}
+
+/**
+ * binder_alloc_new_buf() - allocate a buffer for a transaction
+ * @alloc:              binder_alloc of the receiving process
+ * @data_size:          bytes of transaction data
+ * @offsets_size:       bytes of the offsets array
+ * @extra_buffers_size: bytes of extra data (scatter-gather, security context)
+ * @is_async:           nonzero to charge the buffer to the async space
+ *
+ * The buffer is as large as the three sizes, each rounded up to pointer
+ * size, together (at least 8 bytes). It is carved out under the alloc
+ * lock; its pages are installed after the lock is dropped.
+ *
+ * Return: the buffer, or ERR_PTR(): -ESRCH if the space is not mapped,
+ * -EINVAL if the sizes overflow, -ENOSPC if no free buffer (or not enough
+ * async space) is large enough, -ENOMEM, or whatever installing a page
+ * failed with
+ */
+struct binder_buffer *binder_alloc_new_buf(struct binder_alloc *alloc,
+					   size_t data_size,
+					   size_t offsets_size,
+					   size_t extra_buffers_size,
+					   int is_async)
+{
+	struct binder_buffer *buffer, *spare;
+	size_t size;
+	int ret;
+
+	if (!binder_alloc_is_mapped(alloc)) {
+		binder_alloc_debug(BINDER_DEBUG_USER_ERROR,
+				   "%d: buffer allocation without a mapping\n",
+				   alloc->pid);
+		return ERR_PTR(-ESRCH);
+	}
+
+	size = sanitized_size(data_size, offsets_size, extra_buffers_size);
+	if (unlikely(!size)) {
+		binder_alloc_debug(BINDER_DEBUG_BUFFER_ALLOC,
+				   "%d: invalid size %zu-%zu-%zu\n",
+				   alloc->pid, data_size, offsets_size,
+				   extra_buffers_size);
+		return ERR_PTR(-EINVAL);
+	}
+
+	ret = binder_alloc_ensure_page_array(alloc);
+	if (ret)
+		return ERR_PTR(ret);
+
+	spare = kzalloc(sizeof(*spare), GFP_KERNEL);
+	if (!spare)
+		return ERR_PTR(-ENOMEM);
+
+	mutex_lock(&alloc->mutex);
+	buffer = binder_alloc_new_buf_locked(alloc, size, is_async, &spare);
+	if (!IS_ERR(buffer)) {
+		buffer->data_size = data_size;
+		buffer->offsets_size = offsets_size;
+		buffer->extra_buffers_size = extra_buffers_size;
+		buffer->pid = current->tgid;
+	}
+	mutex_unlock(&alloc->mutex);
+	kfree(spare);
+
+	if (IS_ERR(buffer))
+		return buffer;
+
+	ret = binder_install_buffer_pages(alloc, buffer, size);
+	if (ret) {
+		binder_alloc_free_buf(alloc, buffer);
+		return ERR_PTR(ret);
+	}
+	return buffer;
+}
+
+/* Free neighbours merge: the extent of a buffer ends where the next begins. */
+static void binder_merge_free_buffers(struct binder_alloc *alloc,
+				      struct binder_buffer *buffer)
+{
+	struct binder_buffer *neighbour;
+
+	if (!list_is_last(&buffer->entry, &alloc->buffers)) {
+		neighbour = binder_buffer_next(buffer);
+		if (neighbour->free) {
+			rb_erase(&neighbour->rb_node, &alloc->free_buffers);
+			list_del(&neighbour->entry);
+			kfree(neighbour);
+		}
+	}
+
+	if (buffer->entry.prev != &alloc->buffers) {
+		neighbour = binder_buffer_prev(buffer);
+		if (neighbour->free) {
+			rb_erase(&neighbour->rb_node, &alloc->free_buffers);
+			list_del(&buffer->entry);
+			kfree(buffer);
+			buffer = neighbour;
+		}
+	}
+
+	binder_insert_free_buffer(alloc, buffer);
+}
+
+static void binder_free_buf_locked(struct binder_alloc *alloc,
+				   struct binder_buffer *buffer)
+{
+	size_t buffer_size = binder_alloc_buffer_size(alloc, buffer);
+
+	lockdep_assert_held(&alloc->mutex);
+
+	if (WARN_ON_ONCE(buffer->free))
+		return;
+	WARN_ON_ONCE(buffer->transaction);
+
+	binder_alloc_debug(BINDER_DEBUG_BUFFER_ALLOC,
+			   "%d: free buffer at offset %lx, %zu bytes\n",
+			   alloc->pid, buffer->user_data - alloc->buffer,
+			   buffer_size);
+
+	if (buffer->async_transaction) {
+		alloc->free_async_space += buffer_size;
+		binder_alloc_debug(BINDER_DEBUG_BUFFER_ALLOC_ASYNC,
+				   "%d: async buffer of %zu bytes freed, %zu left\n",
+				   alloc->pid, buffer_size,
+				   alloc->free_async_space);
+	}
+
+	binder_lru_freelist_add(alloc, buffer);
+	rb_erase(&buffer->rb_node, &alloc->allocated_buffers);
+	buffer->free = 1;
+	binder_merge_free_buffers(alloc, buffer);
+}
+
+/*
+ * The page behind @offset in @buffer, and the offset within it. The caller
+ * makes sure @buffer is in use, so its pages stay installed.
+ */
+static struct page *binder_alloc_get_page(struct binder_alloc *alloc,
+					  struct binder_buffer *buffer,
+					  binder_size_t offset,
+					  pgoff_t *pgoffp)
+{
+	unsigned long addr = buffer->user_data + offset;
+
+	*pgoffp = offset_in_page(addr);
+	return alloc->pages[binder_alloc_page_index(alloc, addr)];
+}
+
+static void binder_alloc_clear_buf(struct binder_alloc *alloc,
+				   struct binder_buffer *buffer)
+{
+	size_t bytes = binder_alloc_buffer_size(alloc, buffer);
+	binder_size_t offset = 0;
+
+	while (bytes) {
+		struct page *page;
+		pgoff_t pgoff;
+		size_t size;
+
+		page = binder_alloc_get_page(alloc, buffer, offset, &pgoff);
+		size = min_t(size_t, bytes, PAGE_SIZE - pgoff);
+		memset_page(page, pgoff, 0, size);
+		bytes -= size;
+		offset += size;
+	}
+}
+
+/**
+ * binder_alloc_free_buf() - free a buffer
+ * @alloc:  binder_alloc of the process the buffer belongs to
+ * @buffer: buffer from binder_alloc_new_buf()
+ *
+ * Zeroes the buffer first if it was sent with %TF_CLEAR_BUF. That happens
+ * outside the alloc lock: the buffer is still allocated, so nothing else
+ * touches its pages.
+ */
+void binder_alloc_free_buf(struct binder_alloc *alloc,
+			   struct binder_buffer *buffer)
+{
+	if (buffer->clear_on_free) {
+		binder_alloc_clear_buf(alloc, buffer);
+		buffer->clear_on_free = false;
+	}
+	mutex_lock(&alloc->mutex);
+	binder_free_buf_locked(alloc, buffer);
+	mutex_unlock(&alloc->mutex);
+}
+
+/**
+ * binder_alloc_prepare_to_free() - find the buffer userspace wants to free
+ * @alloc:    binder_alloc of the calling process
+ * @user_ptr: user address of the buffer, from %BC_FREE_BUFFER
+ *
+ * A buffer found is no longer freeable by userspace afterwards, so a
+ * second %BC_FREE_BUFFER for it fails.
+ *
+ * Return: the buffer; ERR_PTR(-EPERM) if it exists but userspace may not
+ * free it (not yet delivered, or already being freed); NULL if no
+ * allocated buffer starts at @user_ptr
+ */
+struct binder_buffer *binder_alloc_prepare_to_free(struct binder_alloc *alloc,
+						   unsigned long user_ptr)
+{
+	struct binder_buffer *buffer;
+
+	mutex_lock(&alloc->mutex);
+	buffer = binder_find_allocated_buffer_locked(alloc, user_ptr);
+	if (buffer) {
+		if (buffer->allow_user_free)
+			buffer->allow_user_free = 0;
+		else
+			buffer = ERR_PTR(-EPERM);
+	}
+	mutex_unlock(&alloc->mutex);
+	return buffer;
+}
+
+/* ---------------------------------------------------------------------
+ * Copying into and out of buffers
+ */
+
+/*
+ * The kernel may touch a buffer while it is being built (not yet freeable
+ * by userspace) and while it is being torn down (its transaction gone).
+ * Offsets are 32-bit aligned.
+ */
+static bool check_buffer(struct binder_alloc *alloc,
+			 struct binder_buffer *buffer,
+			 binder_size_t offset, size_t bytes)
+{
+	size_t buffer_size = binder_alloc_buffer_size(alloc, buffer);
+
+	return buffer_size >= bytes &&
+	       offset <= buffer_size - bytes &&
+	       IS_ALIGNED(offset, sizeof(u32)) &&
+	       !buffer->free &&
+	       (!buffer->allow_user_free || !buffer->transaction);
+}
+
+/**
+ * binder_alloc_copy_user_to_buffer() - copy from userspace into a buffer
+ * @alloc:         binder_alloc of the process the buffer belongs to
+ * @buffer:        destination buffer
+ * @buffer_offset: offset in @buffer to copy to
+ * @from:          user source address
+ * @bytes:         bytes to copy
+ *
+ * Return: bytes not copied (all of them if the range is invalid)
+ */
+unsigned long
+binder_alloc_copy_user_to_buffer(struct binder_alloc *alloc,
+				 struct binder_buffer *buffer,
+				 binder_size_t buffer_offset,
+				 const void __user *from,
+				 size_t bytes)
+{
+	if (!check_buffer(alloc, buffer, buffer_offset, bytes))
+		return bytes;
+
+	while (bytes) {
+		unsigned long size, left;
+		struct page *page;
+		pgoff_t pgoff;
+		void *kptr;
+
+		page = binder_alloc_get_page(alloc, buffer, buffer_offset,
+					     &pgoff);
+		size = min_t(size_t, bytes, PAGE_SIZE - pgoff);
+		kptr = kmap_local_page(page) + pgoff;
+		left = copy_from_user(kptr, from, size);
+		kunmap_local(kptr);
+		if (left)
+			return bytes - size + left;
+		bytes -= size;
+		from += size;
+		buffer_offset += size;
+	}
+	return 0;
+}
+
+static int binder_alloc_do_buffer_copy(struct binder_alloc *alloc,
+				       bool to_buffer,
+				       struct binder_buffer *buffer,
+				       binder_size_t buffer_offset,
+				       void *ptr, size_t bytes)
+{
+	if (!check_buffer(alloc, buffer, buffer_offset, bytes))
+		return -EINVAL;
+
+	while (bytes) {
+		struct page *page;
+		pgoff_t pgoff;
+		size_t size;
+
+		page = binder_alloc_get_page(alloc, buffer, buffer_offset,
+					     &pgoff);
+		size = min_t(size_t, bytes, PAGE_SIZE - pgoff);
+		if (to_buffer)
+			memcpy_to_page(page, pgoff, ptr, size);
+		else
+			memcpy_from_page(ptr, page, pgoff, size);
+		bytes -= size;
+		ptr += size;
+		buffer_offset += size;
+	}
+	return 0;
+}
+
+/**
+ * binder_alloc_copy_to_buffer() - copy kernel memory into a buffer
+ * @alloc:         binder_alloc of the process the buffer belongs to
+ * @buffer:        destination buffer
+ * @buffer_offset: offset in @buffer to copy to, 32-bit aligned
+ * @src:           kernel source address
+ * @bytes:         bytes to copy
+ *
+ * Return: 0, or -EINVAL if the range is not inside a buffer the kernel
+ * may write
+ */
+int binder_alloc_copy_to_buffer(struct binder_alloc *alloc,
+				struct binder_buffer *buffer,
+				binder_size_t buffer_offset,
+				void *src,
+				size_t bytes)
+{
+	return binder_alloc_do_buffer_copy(alloc, true, buffer, buffer_offset,
+					   src, bytes);
+}
+
+/**
+ * binder_alloc_copy_from_buffer() - copy from a buffer into kernel memory
+ * @alloc:         binder_alloc of the process the buffer belongs to
+ * @dest:          kernel destination address
+ * @buffer:        source buffer
+ * @buffer_offset: offset in @buffer to copy from, 32-bit aligned
+ * @bytes:         bytes to copy
+ *
+ * Return: 0, or -EINVAL if the range is not inside a buffer the kernel
+ * may read
+ */
+int binder_alloc_copy_from_buffer(struct binder_alloc *alloc,
+				  void *dest,
+				  struct binder_buffer *buffer,
+				  binder_size_t buffer_offset,
+				  size_t bytes)
+{
+	return binder_alloc_do_buffer_copy(alloc, false, buffer, buffer_offset,
+					   dest, bytes);
+}
+
+/* ---------------------------------------------------------------------
+ * Life cycle
+ */
+
+/**
+ * binder_alloc_mmap_handler() - set up the buffer space in a new mapping
+ * @alloc: binder_alloc of the process mapping binder
+ * @vma:   the new VMA, with binder's vm_ops and vm_private_data already set
+ *
+ * Called by binder_mmap() with the owner's mmap_lock held for write. The
+ * space is the VMA capped at 4 MiB; the VMA itself is not changed. A
+ * binder_alloc is mapped at most once in its lifetime.
+ *
+ * Return: 0; -EINVAL if @vma is not in the mm that opened binder; -EBUSY
+ * if the binder_alloc has been mapped before; -ENOMEM
+ */
+int binder_alloc_mmap_handler(struct binder_alloc *alloc,
+			      struct vm_area_struct *vma)
+{
+	struct binder_buffer *buffer;
+	const char *why;
+	int ret;
+
+	if (unlikely(vma->vm_mm != alloc->mm)) {
+		ret = -EINVAL;
+		why = "mapped from a foreign mm";
+		goto err;
+	}
+
+	buffer = kzalloc(sizeof(*buffer), GFP_KERNEL);
+	if (!buffer) {
+		ret = -ENOMEM;
+		why = "no memory for the first buffer";
+		goto err;
+	}
+
+	mutex_lock(&alloc->mutex);
+	if (alloc->buffer_size) {
+		mutex_unlock(&alloc->mutex);
+		kfree(buffer);
+		ret = -EBUSY;
+		why = "already mapped once";
+		goto err;
+	}
+
+	alloc->buffer = vma->vm_start;
+	alloc->buffer_size = min_t(unsigned long, vma->vm_end - vma->vm_start,
+				   SZ_4M);
+	alloc->vm_ops = vma->vm_ops;
+	alloc->vm_private_data = vma->vm_private_data;
+	alloc->free_async_space = alloc->buffer_size /
+				  BINDER_ASYNC_SPACE_DIVISOR;
+
+	buffer->user_data = alloc->buffer;
+	buffer->free = 1;
+	list_add(&buffer->entry, &alloc->buffers);
+	binder_insert_free_buffer(alloc, buffer);
+
+	/* Pairs with the acquire in binder_alloc_is_mapped() */
+	smp_store_release(&alloc->mapped, true);
+	mutex_unlock(&alloc->mutex);
+	return 0;
+
+err:
+	binder_alloc_debug(BINDER_DEBUG_USER_ERROR,
+			   "%s: %d %lx-%lx %s: %d\n", __func__, alloc->pid,
+			   vma->vm_start, vma->vm_end, why, ret);
+	return ret;
+}
+
+/**
+ * binder_alloc_vma_close() - the binder mapping is going away
+ * @alloc: binder_alloc whose VMA is being closed
+ *
+ * Called from the VMA's close() (munmap, mremap, exit). No buffer can be
+ * allocated afterwards; pages still installed stay until reclaimed or
+ * released.
+ */
+void binder_alloc_vma_close(struct binder_alloc *alloc)
+{
+	WRITE_ONCE(alloc->mapped, false);
+}
+
+/**
+ * __binder_alloc_init() - binder_alloc_init() with a freelist of choice
+ * @alloc:    binder_alloc to initialise, zeroed
+ * @freelist: list_lru that unused pages go on
+ *
+ * The KUnit suite passes a private freelist so that it never touches the
+ * system's shrinker.
+ */
+VISIBLE_IF_KUNIT void __binder_alloc_init(struct binder_alloc *alloc,
+					  struct list_lru *freelist)
+{
+	alloc->pid = current->group_leader->pid;
+	alloc->mm = current->mm;
+	mmgrab(alloc->mm);
+	mutex_init(&alloc->mutex);
+	INIT_LIST_HEAD(&alloc->buffers);
+	alloc->freelist = freelist;
+}
+EXPORT_SYMBOL_IF_KUNIT(__binder_alloc_init);
+
+/**
+ * binder_alloc_init() - initialise a binder_alloc at open
+ * @alloc: binder_alloc of the opening process, zeroed
+ *
+ * Records the opening process and its mm, which a later mmap must come
+ * from.
+ */
+void binder_alloc_init(struct binder_alloc *alloc)
+{
+	__binder_alloc_init(alloc, &binder_freelist);
+}
+
+static int binder_alloc_free_all_buffers(struct binder_alloc *alloc)
+{
+	struct binder_buffer *buffer, *next;
+	struct rb_node *n;
+	int count = 0;
+
+	lockdep_assert_held(&alloc->mutex);
+
+	while ((n = rb_first(&alloc->allocated_buffers))) {
+		buffer = rb_entry(n, struct binder_buffer, rb_node);
+		/* binder.c has released every transaction by now. */
+		WARN_ON_ONCE(buffer->transaction);
+		buffer->transaction = NULL;
+		if (buffer->clear_on_free) {
+			binder_alloc_clear_buf(alloc, buffer);
+			buffer->clear_on_free = false;
+		}
+		binder_free_buf_locked(alloc, buffer);
+		count++;
+	}
+
+	/* One free buffer spanning the space is left, if it was mapped. */
+	list_for_each_entry_safe(buffer, next, &alloc->buffers, entry) {
+		WARN_ON_ONCE(!buffer->free);
+		list_del(&buffer->entry);
+		kfree(buffer);
+	}
+	alloc->free_buffers = RB_ROOT;
+	return count;
+}
+
+static int binder_alloc_free_all_pages(struct binder_alloc *alloc)
+{
+	unsigned long index;
+	int count = 0;
+
+	lockdep_assert_held(&alloc->mutex);
+
+	if (!alloc->pages)
+		return 0;
+
+	for (index = 0; index < alloc->buffer_size / PAGE_SIZE; index++) {
+		struct page *page = alloc->pages[index];
+
+		if (!page)
+			continue;
+		/* Every buffer is free, so every page must be on the list. */
+		WARN_ON_ONCE(!list_lru_del(alloc->freelist,
+					   binder_page_lru(page),
+					   page_to_nid(page), NULL));
+		alloc->pages[index] = NULL;
+		binder_alloc_free_page_and_mdata(page);
+		count++;
+	}
+	return count;
+}
+
+/**
+ * binder_alloc_deferred_release() - free everything at process teardown
+ * @alloc: binder_alloc of a binder_proc that is going away
+ *
+ * Called once binder.c has released every transaction and the mapping is
+ * gone. Frees all buffers (zeroing %TF_CLEAR_BUF ones), all pages and
+ * their metadata, and drops the mm.
+ */
+void binder_alloc_deferred_release(struct binder_alloc *alloc)
+{
+	int buffers, pages;
+
+	mutex_lock(&alloc->mutex);
+	WARN_ON_ONCE(alloc->mapped);
+	buffers = binder_alloc_free_all_buffers(alloc);
+	pages = binder_alloc_free_all_pages(alloc);
+	mutex_unlock(&alloc->mutex);
+
+	kvfree(alloc->pages);
+	alloc->pages = NULL;
+	if (alloc->mm)
+		mmdrop(alloc->mm);
+
+	binder_alloc_debug(BINDER_DEBUG_OPEN_CLOSE,
+			   "%s: %d buffers %d, pages %d\n",
+			   __func__, alloc->pid, buffers, pages);
+}
+
+/* ---------------------------------------------------------------------
+ * debugfs
+ */
+
+/**
+ * binder_alloc_print_allocated() - print the allocated buffers
+ * @m:     seq_file to print to
+ * @alloc: binder_alloc to print
+ */
+void binder_alloc_print_allocated(struct seq_file *m,
+				  struct binder_alloc *alloc)
+{
+	struct binder_buffer *buffer;
+	struct rb_node *n;
+
+	mutex_lock(&alloc->mutex);
+	for (n = rb_first(&alloc->allocated_buffers); n; n = rb_next(n)) {
+		buffer = rb_entry(n, struct binder_buffer, rb_node);
+		seq_printf(m, "  buffer %d: %lx size %zd:%zd:%zd %s\n",
+			   buffer->debug_id,
+			   buffer->user_data - alloc->buffer,
+			   buffer->data_size, buffer->offsets_size,
+			   buffer->extra_buffers_size,
+			   buffer->transaction ? "active" : "delivered");
+	}
+	mutex_unlock(&alloc->mutex);
+}
+
+/**
+ * binder_alloc_print_pages() - print page usage and reclaim counters
+ * @m:     seq_file to print to
+ * @alloc: binder_alloc to print
+ *
+ * Pages are counted as active (in use), lru (unused, reclaimable) and
+ * free (not installed).
+ */
+void binder_alloc_print_pages(struct seq_file *m,
+			      struct binder_alloc *alloc)
+{
+	struct binder_reclaim_stats *stats = &alloc->stats;
+	int active = 0, lru = 0, free = 0;
+	unsigned long index;
+	size_t pages_high;
+
+	mutex_lock(&alloc->mutex);
+	for (index = 0; index < alloc->buffer_size / PAGE_SIZE; index++) {
+		struct page *page = alloc->pages ? alloc->pages[index] : NULL;
+
+		if (!page)
+			free++;
+		else if (list_empty(binder_page_lru(page)))
+			active++;
+		else
+			lru++;
+	}
+	pages_high = alloc->pages_high;
+	mutex_unlock(&alloc->mutex);
+
+	seq_printf(m, "  pages: %d:%d:%d\n", active, lru, free);
+	seq_printf(m, "  pages high watermark: %zu\n", pages_high);
+	seq_printf(m, "  pages reclaimed: %ld skipped busy: %ld skipped no vma: %ld foreign vma: %ld\n",
+		   atomic_long_read(&stats->reclaimed),
+		   atomic_long_read(&stats->skipped_busy),
+		   atomic_long_read(&stats->skipped_no_vma),
+		   atomic_long_read(&stats->foreign_vma));
+}
+
+/**
+ * binder_alloc_get_allocated_count() - count the allocated buffers
+ * @alloc: binder_alloc to count in
+ *
+ * Return: the number of allocated buffers
+ */
+int binder_alloc_get_allocated_count(struct binder_alloc *alloc)
+{
+	struct rb_node *n;
+	int count = 0;
+
+	mutex_lock(&alloc->mutex);
+	for (n = rb_first(&alloc->allocated_buffers); n; n = rb_next(n))
+		count++;
+	mutex_unlock(&alloc->mutex);
+	return count;
+}

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Reclaim of unused binder pages.
+ *
+ * A page that no buffer uses stays installed in its process's mapping, on
+ * binder_freelist, so that the next buffer there needs no new page. Under
+ * memory pressure the "android-binder" shrinker walks the list and frees
+ * such pages, zapping them from the binder VMA first.
+ *
+ * The walk calls binder_alloc_free_page() with the list_lru node lock held.
+ * From there it only trylocks: the VMA at the page's address (per-VMA lock,
+ * or mmap_lock where per-VMA locks are unavailable), then the alloc lock.
+ * What it does next depends on what it found at the address and on
+ * binder_alloc_is_mapped(), which cannot change while the VMA is locked:
+ *
+ *   our VMA                 zap the PTE, free the page.
+ *   another VMA             munmap and a new mmap put it there; our PTE
+ *                           went with the old VMA. Free the page, never
+ *                           touching the stranger.
+ *   no VMA, not mapped      nothing maps the page: free it.
+ *   no VMA, still mapped    the VMA lock failed transiently (a writer, or
+ *                           a munmap that has not reached close() yet):
+ *                           skip the page, a later walk will get it.
+ *
+ * "Our VMA" is decided positively by binder_alloc_vma_is_ours(), not by
+ * the mapped flag: after a partial munmap the rest of our VMA still maps
+ * pages although the flag is clear, and zapping them there is right.
+ *
+ * If the process has no mm users left, exit_mmap() is tearing the mapping
+ * down and drops the PTEs' references itself; the page is freed without
+ * looking for a VMA.
+ */
+
+#include <linux/list_lru.h>
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
+#include <linux/sched/mm.h>
+#include <linux/shrinker.h>
+
+#include "binder_alloc.h"
+#include "binder_trace.h"
+
+struct list_lru binder_freelist;
+
+static struct shrinker *binder_shrinker;
+
+enum binder_reclaim_action {
+	BINDER_RECLAIM_SKIP,
+	BINDER_RECLAIM_FREE,
+	BINDER_RECLAIM_ZAP_AND_FREE,
+};
+
+/* Called with the VMA (if any) and the alloc lock held. */
+static enum binder_reclaim_action
+binder_reclaim_action(struct binder_alloc *alloc, struct vm_area_struct *vma,
+		      bool mm_alive)
+{
+	lockdep_assert_held(&alloc->mutex);
+
+	if (vma && binder_alloc_vma_is_ours(alloc, vma))
+		return BINDER_RECLAIM_ZAP_AND_FREE;
+
+	if (vma) {
+		atomic_long_inc(&alloc->stats.foreign_vma);
+		return BINDER_RECLAIM_FREE;
+	}
+
+	if (mm_alive && binder_alloc_is_mapped(alloc)) {
+		atomic_long_inc(&alloc->stats.skipped_no_vma);
+		return BINDER_RECLAIM_SKIP;
+	}
+
+	return BINDER_RECLAIM_FREE;
+}
+
+/**
+ * binder_alloc_free_page() - list_lru walk callback: reclaim one page
+ * @item:   &binder_shrinker_mdata.lru of an unused page
+ * @lru:    the list @item is on
+ * @lock:   the list's lock, held on entry and on return
+ * @cb_arg: unused
+ *
+ * See the top of this file for what happens to the page. The alloc lock is
+ * held from taking the page off the list until its PTE is zapped and its
+ * slot cleared, so a new buffer cannot adopt the page half-way (see
+ * "Reclaim versus reuse" in binder_alloc.c).
+ *
+ * Return: %LRU_REMOVED_RETRY if the page was freed (@lock was dropped and
+ * retaken), %LRU_SKIP if it was left on the list
+ */
+enum lru_status binder_alloc_free_page(struct list_head *item,
+				       struct list_lru_one *lru,
+				       spinlock_t *lock, void *cb_arg)
+	__must_hold(lock)
+{
+	struct binder_shrinker_mdata *mdata =
+		container_of(item, struct binder_shrinker_mdata, lru);
+	struct binder_alloc *alloc = mdata->alloc;
+	unsigned long index = mdata->page_index;
+	unsigned long addr = alloc->buffer + index * PAGE_SIZE;
+	struct mm_struct *mm = alloc->mm;
+	struct binder_vma_lock vl = { };
+	enum binder_reclaim_action action;
+	struct page *page;
+	bool mm_alive;
+
+	/*
+	 * While @item is on the list, binder_alloc_deferred_release() has
+	 * not freed @alloc: it needs @lock to take the page off.
+	 */
+	mm_alive = mmget_not_zero(mm);
+	if (mm_alive && !binder_vma_trylock_read(mm, addr, &vl)) {
+		atomic_long_inc(&alloc->stats.skipped_busy);
+		goto out_mmput;
+	}
+	if (!mutex_trylock(&alloc->mutex)) {
+		atomic_long_inc(&alloc->stats.skipped_busy);
+		goto out_unlock_vma;
+	}
+
+	action = binder_reclaim_action(alloc, vl.vma, mm_alive);
+	if (action == BINDER_RECLAIM_SKIP) {
+		mutex_unlock(&alloc->mutex);
+		goto out_unlock_vma;
+	}
+
+	list_lru_isolate(lru, item);
+	page = binder_alloc_take_page_locked(alloc, index);
+	spin_unlock(lock);
+
+	if (action == BINDER_RECLAIM_ZAP_AND_FREE) {
+		trace_binder_unmap_user_start(alloc, index);
+		zap_page_range_single(vl.vma, addr, PAGE_SIZE, NULL);
+		trace_binder_unmap_user_end(alloc, index);
+	}
+	atomic_long_inc(&alloc->stats.reclaimed);
+	mutex_unlock(&alloc->mutex);
+	/* @alloc may be gone from here on. */
+
+	binder_vma_unlock_read(mm, &vl);
+	if (mm_alive)
+		mmput_async(mm);
+	binder_alloc_free_page_and_mdata(page);
+
+	spin_lock(lock);
+	return LRU_REMOVED_RETRY;
+
+out_unlock_vma:
+	binder_vma_unlock_read(mm, &vl);
+out_mmput:
+	if (mm_alive)
+		mmput_async(mm);
+	return LRU_SKIP;
+}
+
+static unsigned long binder_shrink_count(struct shrinker *shrink,
+					 struct shrink_control *sc)
+{
+	return list_lru_shrink_count(&binder_freelist, sc);
+}
+
+static unsigned long binder_shrink_scan(struct shrinker *shrink,
+					struct shrink_control *sc)
+{
+	return list_lru_shrink_walk(&binder_freelist, sc,
+				    binder_alloc_free_page, NULL);
+}
+
+/**
+ * binder_alloc_shrinker_init() - set up the freelist and the shrinker
+ *
+ * Called once from binder_init().
+ *
+ * Return: 0, or -ENOMEM
+ */
+int binder_alloc_shrinker_init(void)
+{
+	int ret;
+
+	ret = list_lru_init(&binder_freelist);
+	if (ret)
+		return ret;
+
+	binder_shrinker = shrinker_alloc(SHRINKER_NUMA_AWARE, "android-binder");
+	if (!binder_shrinker) {
+		ret = -ENOMEM;
+		goto err_destroy_freelist;
+	}
+
+	binder_shrinker->count_objects = binder_shrink_count;
+	binder_shrinker->scan_objects = binder_shrink_scan;
+	shrinker_register(binder_shrinker);
+	return 0;
+
+err_destroy_freelist:
+	list_lru_destroy(&binder_freelist);
+	return ret;
+}
+
+/**
+ * binder_alloc_shrinker_exit() - undo binder_alloc_shrinker_init()
+ *
+ * Only for binder_init()'s error path: binder cannot be unloaded.
+ */
+void binder_alloc_shrinker_exit(void)
+{
+	shrinker_free(binder_shrinker);
+	list_lru_destroy(&binder_freelist);
+}
