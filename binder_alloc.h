@@ -283,6 +283,8 @@ struct page *binder_alloc_page_alloc(struct binder_alloc *alloc,
 				     unsigned long index);
 struct page *binder_alloc_installed_page(struct binder_alloc *alloc,
 					 unsigned long index);
+void binder_reclaim_zap_page(struct binder_alloc *alloc,
+			     struct vm_area_struct *vma, unsigned long index);
 #endif
 
 #endif /* _LINUX_BINDER_ALLOC_H */

@@ -39,6 +39,8 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
  * Fixture
  */
 
+struct zap_check;
+
 struct binder_alloc_test {
 	struct binder_alloc alloc;
 	struct list_lru freelist;
@@ -46,6 +48,7 @@ struct binder_alloc_test {
 	unsigned long uaddr;
 	size_t map_size;
 	bool released;
+	struct zap_check *zap;
 };
 
 static void binder_alloc_test_vma_close(struct vm_area_struct *vma)
@@ -1021,6 +1024,86 @@ static void binder_alloc_test_reclaim_partial_munmap(struct kunit *test)
 	binder_alloc_test_release(test);
 }
 
+/*
+ * The race the alloc lock rules out: a new buffer claiming a page between
+ * the shrinker emptying its slot and zapping its PTE would get -EBUSY,
+ * adopt the dying page and lose it to the shrinker. While the shrinker
+ * zaps, a claimant must wait.
+ */
+struct zap_check {
+	struct test_thread claimant;
+	bool started;
+	bool lock_held;
+	bool claimed_early;
+};
+
+static void claim_first_page(struct test_thread *t)
+{
+	t->result = (long)binder_alloc_new_buf(t->arg, PAGE_SIZE, 0, 0, 0);
+}
+
+/* Stands in for the shrinker's zap, with a claimant trying to get in. */
+static void test_zap_while_claiming(struct binder_alloc *alloc,
+				    struct vm_area_struct *vma,
+				    unsigned long index)
+{
+	struct binder_alloc_test *priv = kunit_get_current_test()->priv;
+	struct zap_check *zc = priv->zap;
+	struct task_struct *task;
+
+	zc->lock_held = mutex_is_locked(&alloc->mutex);
+
+	zc->claimant.mm = alloc->mm;
+	zc->claimant.fn = claim_first_page;
+	zc->claimant.arg = alloc;
+	init_completion(&zc->claimant.done);
+	task = kthread_run(test_thread_fn, &zc->claimant, "binder_alloc_test");
+	zc->started = !IS_ERR(task);
+
+	/* Give the claimant every chance to slip in before the zap. */
+	msleep(100);
+	zc->claimed_early = completion_done(&zc->claimant.done);
+
+	zap_page_range_single(vma, alloc->buffer + index * PAGE_SIZE,
+			      PAGE_SIZE, NULL);
+}
+
+static void binder_alloc_test_reclaim_zap_excludes_claim(struct kunit *test)
+{
+	struct binder_alloc_test *priv = test->priv;
+	struct binder_alloc *alloc = test_alloc(test);
+	struct binder_buffer *buffer;
+	struct zap_check zc = { };
+	struct page *page;
+
+	binder_alloc_test_map(test, SZ_64K);
+	test_one_unused_page(test);
+
+	priv->zap = &zc;
+	kunit_activate_static_stub(test, binder_reclaim_zap_page,
+				   test_zap_while_claiming);
+	KUNIT_EXPECT_EQ(test, test_reclaim_all(test), 1);
+	kunit_deactivate_static_stub(test, binder_reclaim_zap_page);
+	KUNIT_ASSERT_TRUE(test, zc.started);
+	test_thread_wait(&zc.claimant);
+
+	KUNIT_EXPECT_TRUE_MSG(test, zc.lock_held,
+			      "the shrinker zapped without the alloc lock");
+	KUNIT_EXPECT_FALSE_MSG(test, zc.claimed_early,
+			       "a buffer claimed the page during its zap");
+	buffer = (struct binder_buffer *)zc.claimant.result;
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(buffer), "claim failed: %ld",
+			       PTR_ERR(buffer));
+	page = binder_alloc_installed_page(alloc, 0);
+	KUNIT_EXPECT_NOT_NULL(test, page);
+	KUNIT_EXPECT_PTR_EQ_MSG(test, test_user_page(priv->uaddr), page,
+				"the claimant's page is not the one mapped");
+	KUNIT_EXPECT_TRUE(test, test_user_is(test, priv->uaddr, PAGE_SIZE, 0));
+
+	binder_alloc_free_buf(alloc, buffer);
+	binder_alloc_test_release(test);
+}
+
 /* ---------------------------------------------------------------------
  * Installation
  */
@@ -1789,6 +1872,7 @@ static struct kunit_case binder_alloc_test_cases[] = {
 	KUNIT_CASE(binder_alloc_test_reclaim_vma_locked_skips),
 	KUNIT_CASE(binder_alloc_test_reclaim_alloc_busy_skips),
 	KUNIT_CASE(binder_alloc_test_reclaim_partial_munmap),
+	KUNIT_CASE(binder_alloc_test_reclaim_zap_excludes_claim),
 	KUNIT_CASE(binder_alloc_test_install_race_adopts_winner),
 	KUNIT_CASE(binder_alloc_test_install_failure_frees_buffer),
 	KUNIT_CASE(binder_alloc_test_no_alloc_after_munmap),

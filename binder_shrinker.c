@@ -36,6 +36,8 @@
 #include <linux/mmap_lock.h>
 #include <linux/sched/mm.h>
 #include <linux/shrinker.h>
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
 
 #include "binder_alloc.h"
 #include "binder_trace.h"
@@ -72,6 +74,27 @@ binder_reclaim_action(struct binder_alloc *alloc, struct vm_area_struct *vma,
 
 	return BINDER_RECLAIM_FREE;
 }
+
+/**
+ * binder_reclaim_zap_page() - remove a page from our VMA
+ * @alloc: binder_alloc the page belongs to; its lock is held
+ * @vma:   our VMA, locked for read
+ * @index: index of the page
+ *
+ * A function of its own so that KUnit can check what is held around it.
+ */
+VISIBLE_IF_KUNIT void binder_reclaim_zap_page(struct binder_alloc *alloc,
+					      struct vm_area_struct *vma,
+					      unsigned long index)
+{
+	KUNIT_STATIC_STUB_REDIRECT(binder_reclaim_zap_page, alloc, vma, index);
+
+	trace_binder_unmap_user_start(alloc, index);
+	zap_page_range_single(vma, alloc->buffer + index * PAGE_SIZE,
+			      PAGE_SIZE, NULL);
+	trace_binder_unmap_user_end(alloc, index);
+}
+EXPORT_SYMBOL_IF_KUNIT(binder_reclaim_zap_page);
 
 /**
  * binder_alloc_free_page() - list_lru walk callback: reclaim one page
@@ -128,11 +151,8 @@ enum lru_status binder_alloc_free_page(struct list_head *item,
 	page = binder_alloc_take_page_locked(alloc, index);
 	spin_unlock(lock);
 
-	if (action == BINDER_RECLAIM_ZAP_AND_FREE) {
-		trace_binder_unmap_user_start(alloc, index);
-		zap_page_range_single(vl.vma, addr, PAGE_SIZE, NULL);
-		trace_binder_unmap_user_end(alloc, index);
-	}
+	if (action == BINDER_RECLAIM_ZAP_AND_FREE)
+		binder_reclaim_zap_page(alloc, vl.vma, index);
 	atomic_long_inc(&alloc->stats.reclaimed);
 	mutex_unlock(&alloc->mutex);
 	/* @alloc may be gone from here on. */
