@@ -10,7 +10,9 @@
 #    are: checked below);
 #  - after each patch, compile drivers/android/ (W=1, binder built in, the
 #    KUnit option on where it exists) in a persistent O= directory
-#    configured from FRAGMENT..., so only what a patch changed recompiles;
+#    configured from FRAGMENT..., one for each drivers/android/Kconfig the
+#    series passes through, so that no run reconfigures and only what a
+#    patch changed recompiles;
 #  - the result: drivers/android/ byte-identical to the work tree's, the
 #    documentation to ours and listed in a toctree, `git am` and `patch`
 #    agreeing.
@@ -19,10 +21,13 @@ ours="binder_alloc.h binder_alloc.c binder_shrinker.c binder_alloc_kunit.c"
 pc=$BA_CACHE/patch-check
 series=$pc/series
 tree=$pc/tree
-out=$BUILD/patch-check
+outs=$BUILD/patch-check
 log=$LOGS/patch.log
 blog=$LOGS/patch-build.log
 mkdir -p "$pc" "$LOGS"
+# Before the O= directories were per Kconfig, there was one, right here.
+[ -e "$outs/.config" ] && rm -rf "$outs"
+mkdir -p "$outs"
 : > "$blog"
 rm -f "$log"
 tmp=$(mktemp -d)
@@ -124,6 +129,8 @@ for p in $patches; do
 		continue
 	fi
 	echo "== after $name" >> "$blog"
+	out=$outs/kconfig-$(md5sum < "$tree/drivers/android/Kconfig" | cut -c1-12)
+	touch "$out.used"
 	if WORK=$tree "$WB/kconfig.sh" "$out" "$@" > "$tmp/build.log" 2>&1 &&
 		kmake drivers/android/ >> "$tmp/build.log" 2>&1; then
 		grep -E "drivers/android/($pattern):[0-9]+(:[0-9]+)?: (warning|error)" \
@@ -139,6 +146,12 @@ for p in $patches; do
 		tap "not ok" "drivers/android/ does not build after $name (see $blog)" "$tmp/findings"
 	fi
 	cat "$tmp/build.log" >> "$blog"
+done
+
+# O= directories of a Kconfig no patch has any more
+for d in "$outs"/kconfig-*; do
+	case $d in *.used) continue ;; esac
+	if [ -e "$d.used" ]; then rm -f "$d.used"; else rm -rf "$d"; fi
 done
 
 # --- the result
