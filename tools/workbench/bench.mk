@@ -7,7 +7,7 @@ BA_BENCH_ROUNDS ?= 2
 BA_BENCH_ARGS   ?=
 export BA_BENCH_ROUNDS BA_BENCH_ARGS
 
-BENCH_FRAGS := base binder bench
+BENCH_FRAGS := base clock binder bench
 bench_tree_stock := $(PRISTINE)
 bench_tree_ours  := $(WORK)
 
