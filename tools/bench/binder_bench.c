@@ -1108,50 +1108,6 @@ static void bench_reclaim(void)
 
 /* ---- 4. allocator metadata ---- */
 
-/* What kmalloc() really takes for @size bytes (x86_64 SLUB, 4 KiB pages). */
-static size_t kmalloc_bytes(size_t size)
-{
-	static const size_t buckets[] = {
-		8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
-	};
-	size_t i, bytes = PAGE;
-
-	for (i = 0; i < ARRAY_SIZE(buckets); i++)
-		if (size <= buckets[i])
-			return buckets[i];
-	while (bytes < size)	/* kmalloc_large(): a power-of-two order */
-		bytes *= 2;
-	return bytes;
-}
-
-/*
- * Sizes of the structures, from the 6.12 sources (x86_64): struct
- * binder_buffer is 104 bytes in both allocators (one of them spans the
- * whole space while no buffer is allocated, and after every free);
- * stock's struct binder_lru_page is 32 (list_head, page pointer, alloc
- * pointer), for every page of the mapping, kvcalloc()ed at mmap; ours has
- * an 8-byte struct page pointer per page, kvcalloc()ed with the first
- * buffer, and a 32-byte struct binder_shrinker_mdata per installed page.
- */
-#define BINDER_BUFFER_SIZE	104
-#define STOCK_LRU_PAGE_SIZE	32
-#define OURS_PAGE_PTR_SIZE	8
-#define OURS_MDATA_SIZE		32
-
-static size_t metadata_computed(enum allocator a, size_t map_size,
-				long installed)
-{
-	size_t pages = map_size / PAGE;
-	size_t bytes = kmalloc_bytes(BINDER_BUFFER_SIZE);
-
-	if (a == ALLOC_STOCK)
-		return bytes + kmalloc_bytes(pages * STOCK_LRU_PAGE_SIZE);
-	if (installed)
-		bytes += kmalloc_bytes(pages * OURS_PAGE_PTR_SIZE) +
-			 installed * kmalloc_bytes(OURS_MDATA_SIZE);
-	return bytes;
-}
-
 /*
  * Unreclaimable kernel memory, as slab counters show it. SLUB keeps free
  * objects in per-CPU and partial slabs, RCU frees some objects and slabs
@@ -1583,7 +1539,9 @@ static void mem_measure(size_t map_size, enum allocator a,
 		for (i = 0; i < 3; i++) {
 			long installed = map_size / PAGE * mem_percent[i] / 100;
 
-			series_add(&computed[i], metadata_computed(a, map_size, installed));
+			series_add(&computed[i],
+				   binder_alloc_metadata_bytes(a == ALLOC_OURS,
+							       map_size, installed));
 			series_add(&measured[i], s.at[i]);
 		}
 	}
@@ -1640,16 +1598,11 @@ static enum allocator detect_allocator(void)
 	enum allocator a = ALLOC_UNKNOWN;
 	struct binder_proc_stats st;
 	struct binder b;
-	int i;
 
 	if (!device_create() || binder_open(&b, shm->path, 0))
 		return ALLOC_UNKNOWN;
-	if (binder_stats_find(getpid(), device_name(), &st) == 1) {
-		a = ALLOC_STOCK;
-		for (i = 0; i < st.nextra; i++)
-			if (strstr(st.extra[i], "reclaimed"))
-				a = ALLOC_OURS;
-	}
+	if (binder_stats_find(getpid(), device_name(), &st) == 1)
+		a = binder_stats_show_ours(&st) ? ALLOC_OURS : ALLOC_STOCK;
 	binder_close(&b);
 	device_remove();
 	return a;

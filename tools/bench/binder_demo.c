@@ -405,32 +405,22 @@ static void report_reclaim(const char *title)
 	report_allocator_lines();
 }
 
-/*
- * Neither allocator reports its metadata; compute it from what each keeps.
- * Stock 6.12: a 32-byte binder_lru_page for every page of the mapping.
- * Ours (told apart by its reclaim counters): an 8-byte page pointer for
- * every page once the first buffer exists, and 32 bytes for each
- * installed page. make bench cross-checks both against the slab counters.
- */
+/* Neither allocator reports its metadata: compute it from what each keeps. */
 static void report_metadata(void)
 {
-	unsigned long pages = SERVER_MAP / 4096, stock = pages * 32, ours;
 	struct binder_proc_stats st;
-	int i, installed, is_ours = 0;
+	bool ours;
+	long installed;
 
 	if (!pages_of(demo->server, &st))
 		return;
-	for (i = 0; i < st.nextra; i++)
-		is_ours |= strstr(st.extra[i], "pages reclaimed:") != NULL;
+	ours = binder_stats_show_ours(&st);
 	installed = st.pages_active + st.pages_lru;
-	if (!is_ours) {
-		printf("%-12s server: %lu B (32 B for each of %lu pages)\n",
-		       "metadata", stock, pages);
-		return;
-	}
-	ours = pages * 8 + installed * 32UL;
-	printf("%-12s server: %lu B (8 B x %lu pages + 32 B x %d installed); "
-	       "stock 6.12: %lu B\n", "metadata", ours, pages, installed, stock);
+	printf("%-12s server, %s allocator: %zu B for %ld installed pages of %lu;"
+	       " stock 6.12 keeps %zu B\n", "metadata", ours ? "our" : "stock",
+	       binder_alloc_metadata_bytes(ours, SERVER_MAP, installed),
+	       installed, SERVER_MAP / 4096,
+	       binder_alloc_metadata_bytes(false, SERVER_MAP, installed));
 }
 
 /* Run a round of the workload; returns how long it took, in us. */
