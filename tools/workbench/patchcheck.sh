@@ -113,7 +113,7 @@ fi
 kmake() { make -s -C "$tree" O="$out" -j"$JOBS" CC="ccache gcc" \
 	HOSTCC="ccache gcc" W=1 "$@"; }
 pattern=$(echo $ours | sed 's/\./\\./g; s/ /|/g')
-applied=1
+applied=1 used=
 for p in $patches; do
 	name=$(basename "$p" .patch)
 	if [ $applied = 1 ] && patch -p1 -s --no-backup-if-mismatch -d "$tree" \
@@ -130,7 +130,7 @@ for p in $patches; do
 	fi
 	echo "== after $name" >> "$blog"
 	out=$outs/kconfig-$(md5sum < "$tree/drivers/android/Kconfig" | cut -c1-12)
-	touch "$out.used"
+	used="$used $out"
 	if WORK=$tree "$WB/kconfig.sh" "$out" "$@" > "$tmp/build.log" 2>&1 &&
 		kmake drivers/android/ >> "$tmp/build.log" 2>&1; then
 		grep -E "drivers/android/($pattern):[0-9]+(:[0-9]+)?: (warning|error)" \
@@ -150,8 +150,7 @@ done
 
 # O= directories of a Kconfig no patch has any more
 for d in "$outs"/kconfig-*; do
-	case $d in *.used) continue ;; esac
-	if [ -e "$d.used" ]; then rm -f "$d.used"; else rm -rf "$d"; fi
+	case " $used " in *" $d "*) ;; *) rm -rf "$d" ;; esac
 done
 
 # --- the result
