@@ -13,17 +13,50 @@
 #   3  the documentation, in Documentation/driver-api/, with its toctree
 #      entry and a MAINTAINERS line
 # Messages are tools/workbench/series/*.txt (first line: the subject).
-# Author, committer and Signed-off-by come from `git config user.name` and
-# `user.email` of the checkout; every date is that of the checkout's HEAD
-# commit (or $SOURCE_DATE_EPOCH), so the same files give the same series.
+# Author, committer and Signed-off-by: see author() below. Every date is
+# that of the checkout's HEAD commit (or $SOURCE_DATE_EPOCH), so the same
+# files give the same series.
+#
+# mkpatch.sh --check OUTDIR is what make test runs: the author is always the
+# HEAD commit's, whatever identity (if any) the machine has, so the check
+# passes on a machine with no git identity and gives the same series on
+# every machine.
 set -eu
-out=${1:?usage: mkpatch.sh OUTDIR}
+mode=mail
+if [ "${1:-}" = --check ]; then
+	mode=check
+	shift
+fi
+out=${1:?usage: mkpatch.sh [--check] OUTDIR}
 android=drivers/android
 msgs=$WB/series
 die() { echo "mkpatch: $*" >&2; exit 1; }
 
-name=$(git -C "$REPO" config user.name) || die "git config user.name is not set"
-email=$(git -C "$REPO" config user.email) || die "git config user.email is not set"
+git -C "$REPO" rev-parse --verify -q HEAD >/dev/null 2>&1 ||
+	die "$REPO is not a git checkout with a commit: the series takes its dates and fallback author from HEAD; clone the repository with git"
+
+# author: sets $name and $email, and says where they came from when that is
+# not the user's own identity. BA_PATCH_AUTHOR="Name <email>" overrides.
+author() {
+	if [ -n "${BA_PATCH_AUTHOR:-}" ]; then
+		name=${BA_PATCH_AUTHOR% <*}
+		email=${BA_PATCH_AUTHOR##*<}
+		email=${email%>}
+		[ "$name" != "$BA_PATCH_AUTHOR" ] && [ -n "$email" ] ||
+			die "BA_PATCH_AUTHOR='$BA_PATCH_AUTHOR': want 'Name <email>'"
+		return
+	fi
+	if [ "$mode" = mail ] &&
+	   name=$(git -C "$REPO" config user.name) &&
+	   email=$(git -C "$REPO" config user.email); then
+		return
+	fi
+	name=$(git -C "$REPO" log -1 --format=%an)
+	email=$(git -C "$REPO" log -1 --format=%ae)
+	[ "$mode" = check ] ||
+		echo "mkpatch: no git identity (user.name/user.email); author taken from the HEAD commit: $name <$email>; to sign as yourself: git config --global user.name 'Your Name'; git config --global user.email you@example.org (or BA_PATCH_AUTHOR='Name <email>')" >&2
+}
+author
 epoch=${SOURCE_DATE_EPOCH:-$(git -C "$REPO" log -1 --format=%ct)}
 # No global or system git configuration: it could change the output.
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null

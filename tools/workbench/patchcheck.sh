@@ -52,9 +52,11 @@ finish() {
 }
 echo "== patch series: generate, checkpatch, apply to a fresh pristine tree, build after each patch (log: $log)"
 
-# --- generate, twice
+# --- generate, twice. Always as on a machine with no git identity at all
+# (no global or system config): the check must not depend on the user's.
+noid() { GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 "$@"; }
 rm -rf "$series" "$tmp/again"
-if ! "$WB/mkpatch.sh" "$series" > "$tmp/mkpatch.log" 2>&1; then
+if ! noid "$WB/mkpatch.sh" --check "$series" > "$tmp/mkpatch.log" 2>&1; then
 	tap "not ok" "make patch: mkpatch.sh failed" "$tmp/mkpatch.log"
 	finish
 fi
@@ -62,11 +64,25 @@ patches=$(for p in "$series"/[0-9][0-9][0-9][0-9]-*.patch; do
 	[ "${p##*/}" = 0000-cover-letter.patch ] || echo "$p"
 done)
 tap ok "make patch: a cover letter and $(echo "$patches" | wc -l) patches"
-"$WB/mkpatch.sh" "$tmp/again" > "$tmp/mkpatch.log" 2>&1
+noid "$WB/mkpatch.sh" --check "$tmp/again" > "$tmp/mkpatch.log" 2>&1
 if diff -r "$series" "$tmp/again" > "$tmp/diff" 2>&1; then
 	tap ok "the series is reproducible (generated twice, identical)"
 else
 	tap "not ok" "the series is not reproducible (generated twice, differs)" "$tmp/diff"
+fi
+
+# make patch for real, from a clone whose config has no identity, on a
+# machine with none: it must write the series and name the author it took.
+clone=$tmp/clone
+if noid git clone -q "$REPO" "$clone" 2>"$tmp/noid.log" &&
+   ! noid git -C "$clone" config user.name >/dev/null &&
+   noid env REPO="$clone" "$WB/mkpatch.sh" "$tmp/noid" >>"$tmp/noid.log" 2>&1 &&
+   head_author=$(noid git -C "$clone" log -1 --format='Author: %an%nEmail: %ae') &&
+   grep -qF "author taken from the HEAD commit: $(noid git -C "$clone" log -1 --format='%an <%ae>')" "$tmp/noid.log" &&
+   [ "$(noid git mailinfo /dev/null /dev/null < "$tmp/noid"/0001-*.patch | head -n 2)" = "$head_author" ]; then
+	tap ok "make patch with no git identity: series written, author from HEAD named"
+else
+	tap "not ok" "make patch with no git identity" "$tmp/noid.log"
 fi
 
 # checkpatch takes a few seconds a patch: run it while the tree is built.
