@@ -79,7 +79,7 @@ if noid git clone -q "$REPO" "$clone" 2>"$tmp/noid.log" &&
    noid env REPO="$clone" "$WB/mkpatch.sh" "$tmp/noid" >>"$tmp/noid.log" 2>&1 &&
    head_author=$(noid git -C "$clone" log -1 --format='Author: %an%nEmail: %ae') &&
    grep -qF "author taken from the HEAD commit: $(noid git -C "$clone" log -1 --format='%an <%ae>')" "$tmp/noid.log" &&
-   [ "$(noid git mailinfo /dev/null /dev/null < "$tmp/noid"/0001-*.patch | head -n 2)" = "$head_author" ]; then
+   [ "$(cat "$tmp/noid"/0001-*.patch | noid git mailinfo /dev/null /dev/null | head -n 2)" = "$head_author" ]; then
 	tap ok "make patch with no git identity: series written, author from HEAD named"
 else
 	tap "not ok" "make patch with no git identity" "$tmp/noid.log"
