@@ -15,28 +15,38 @@
  * A page of the buffer space is in exactly one of these states:
  *
  *  absent:  alloc->pages[i] is NULL and no PTE of ours maps it;
- *  in use:  alloc->pages[i] is set, some allocated buffer overlaps it and
- *           it is not on the freelist;
- *  unused:  alloc->pages[i] is set, no allocated buffer overlaps it and it
- *           is on the freelist, still mapped to userspace.
+ *  claimed: alloc->pages[i] is BINDER_PAGE_CLAIMED: an installer for an
+ *           allocated buffer that overlaps the page is putting one there;
+ *  in use:  alloc->pages[i] is a page, some allocated buffer overlaps it
+ *           and it is not on the freelist;
+ *  unused:  alloc->pages[i] is a page, no allocated buffer overlaps it and
+ *           it is on the freelist, still mapped to userspace.
  *
- * absent -> in use:   binder_install_single_page(), after the buffer was
- *                     carved; the slot is published last, with a release.
+ * absent -> claimed:  binder_install_page(), after the buffer was carved,
+ *                     with cmpxchg(); one installer wins.
+ * claimed -> in use:  binder_install_page() publishes the inserted page.
+ * claimed -> absent:  binder_install_page(), when installation failed.
  * in use -> unused:   binder_free_buf_locked().
  * unused -> in use:   binder_alloc_new_buf_locked() takes the page off the
  *                     freelist; no installation is needed.
  * unused -> absent:   the shrinker, binder_alloc_free_page().
- * any -> absent:      binder_alloc_deferred_release().
+ * any -> absent:      binder_alloc_deferred_release(), when no buffer and
+ *                     no installer is left.
+ *
+ * So the slot of a page that an allocated buffer overlaps never changes
+ * once it holds the page, whatever happens to the PTE: the kernel always
+ * reads and writes a buffer through the pages it installed for it.
  *
  * Locking
  * =======
  *
  * alloc->mutex (the "alloc lock") protects the buffer space (the buffers
  * list, both rb-trees, free_async_space, oneway_spam_detected, pages_high)
- * and every change of a page's state except absent -> in use, which only
- * the thread that carved the buffer performs. It is a mutex, not a
- * spinlock, because the shrinker must hold it across zap_page_range_single()
- * (see "Reclaim versus reuse" below).
+ * and every change of a page's state except those of a claim (absent ->
+ * claimed -> in use or absent), which the slot's cmpxchg() and xchg()
+ * decide among installers without a lock. It is a mutex, not a spinlock,
+ * because the shrinker must hold it across zap_page_range_single() (see
+ * "Reclaim versus reuse" below).
  *
  * The binder VMA is held for read, by its per-VMA lock where the kernel
  * has one and binder is built in (lock_vma_under_rcu() is not exported to
@@ -59,25 +69,47 @@
  * trylocks the VMA (mmap_read_trylock() where per-VMA locks are not
  * available) and the alloc lock, and skips the page when either is busy.
  *
+ * close() of the binder VMA runs with mmap_lock held for write or, in
+ * munmap, already downgraded to read; it only clears alloc->mapped (for a
+ * VMA of our own mm: binder_alloc_vma_close()), which nothing relies on
+ * staying put under the VMA lock.
+ *
  * Release/acquire pairs:
  *  - alloc->mapped: set by binder_alloc_mmap_handler() after the buffer
  *    space is initialised; binder_alloc_is_mapped() readers see it whole.
  *  - alloc->pages: the array is published once, on first use.
  *  - alloc->pages[i]: an installer publishes the page after inserting it,
  *    so a reader that finds it also finds the page's metadata initialised.
+ *  - alloc->reclaimers: a reclaimer's last touch of the binder_alloc is
+ *    its decrement; teardown waits for the count to reach zero.
  *
  * Reclaim versus reuse
  * ====================
  *
  * Installation runs without the alloc lock. Were the shrinker to clear a
  * slot and drop the alloc lock before zapping the PTE, a new buffer could
- * claim the page in between, find the slot empty, get -EBUSY from
- * vm_insert_page() because the old PTE is still there, adopt the old page,
- * and then lose it to the shrinker's __free_page(). The shrinker therefore
- * holds the alloc lock from taking the page off the freelist until the PTE
- * is zapped and the slot cleared; a claimant either takes the page off the
- * freelist before that (and the shrinker never sees it) or finds the slot
- * empty and the PTE gone afterwards.
+ * claim the page in between and find the old PTE still there: its
+ * vm_insert_page() fails with -EBUSY and so does the transaction, or, if
+ * the user zapped the old PTE first, the shrinker's late zap removes the
+ * new page's PTE. (Before slots were claimed, the installer adopted the
+ * PTE's page on -EBUSY and then lost it to the shrinker's free.) The
+ * shrinker therefore holds the alloc lock from taking the page off the
+ * freelist until the PTE is zapped and the slot cleared; a claimant either
+ * takes the page off the freelist before that (and the shrinker never sees
+ * it) or finds the slot empty and the PTE gone afterwards.
+ *
+ * Reclaim versus teardown
+ * =======================
+ *
+ * binder.c frees the binder_alloc (with its binder_proc) right after
+ * binder_alloc_deferred_release(). A reclaimer that found one of its pages
+ * on the freelist may still be at work then: in the outcomes that free
+ * without a zap nothing else pins the alloc, and mutex_unlock() may touch
+ * the mutex after teardown, queued on it, has already taken it. So the
+ * callback counts itself in alloc->reclaimers while it holds the list_lru
+ * lock with the page on the list (teardown cannot have passed that page
+ * yet) and counts itself out as its very last access; teardown waits for
+ * the count to drain once the last page is off the list.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -95,6 +127,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/wait_bit.h>
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
@@ -266,31 +299,59 @@ static struct list_head *binder_page_lru(struct page *page)
 	return &binder_page_mdata(page)->lru;
 }
 
+/*
+ * A page slot holds NULL (absent), a page, or BINDER_PAGE_CLAIMED while
+ * one installer owns it (see "Installing pages" below).
+ */
+#define BINDER_PAGE_CLAIMED	((struct page *)1UL)
+
+/* The slot of page @index; the page array exists. Lockless. */
+static struct page *binder_alloc_slot(struct binder_alloc *alloc,
+				      unsigned long index)
+{
+	/* Pairs with the full barrier of the xchg() that publishes it */
+	return smp_load_acquire(&alloc->pages[index]);
+}
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* For the KUnit suite, which sees pages, not claims. */
 /**
  * binder_alloc_installed_page() - the page installed at an index, if any
  * @alloc: binder_alloc of the buffer space
  * @index: page index in the buffer space
  *
- * Lockless: pairs with the release in binder_alloc_set_page().
+ * Lockless. A page returned stays installed while an allocated buffer
+ * overlaps it.
  *
- * Return: the page, or NULL if the page is absent
+ * Return: the page, or NULL if the page is absent or being installed
  */
 VISIBLE_IF_KUNIT struct page *
 binder_alloc_installed_page(struct binder_alloc *alloc, unsigned long index)
 {
 	/* Pairs with the release in binder_alloc_ensure_page_array() */
-	struct page **pages = smp_load_acquire(&alloc->pages);
+	struct page *page = smp_load_acquire(&alloc->pages) ?
+			    binder_alloc_slot(alloc, index) : NULL;
 
-	/* Pairs with the release in binder_alloc_set_page() */
-	return pages ? smp_load_acquire(&pages[index]) : NULL;
+	return page == BINDER_PAGE_CLAIMED ? NULL : page;
 }
 EXPORT_SYMBOL_IF_KUNIT(binder_alloc_installed_page);
+#endif
 
-static void binder_alloc_set_page(struct binder_alloc *alloc,
-				  unsigned long index, struct page *page)
+/* Pages allocated by binder_alloc_page_alloc() and not freed yet. */
+static atomic_long_t binder_alloc_pages;
+
+/**
+ * binder_alloc_pages_owned() - pages the allocator owns, in all processes
+ *
+ * Every page binder_alloc_page_alloc() returned and
+ * binder_alloc_free_page_and_mdata() has not freed: installed pages, in
+ * use or unused. Once every binder process is gone it is back to 0.
+ *
+ * Return: the number of pages
+ */
+long binder_alloc_pages_owned(void)
 {
-	/* Pairs with the acquire in binder_alloc_installed_page() */
-	smp_store_release(&alloc->pages[index], page);
+	return atomic_long_read(&binder_alloc_pages);
 }
 
 /**
@@ -324,6 +385,7 @@ VISIBLE_IF_KUNIT struct page *binder_alloc_page_alloc(struct binder_alloc *alloc
 	mdata->alloc = alloc;
 	mdata->page_index = index;
 	set_page_private(page, (unsigned long)mdata);
+	atomic_long_inc(&binder_alloc_pages);
 
 	return page;
 }
@@ -339,10 +401,14 @@ EXPORT_SYMBOL_IF_KUNIT(binder_alloc_page_alloc);
  */
 void binder_alloc_free_page_and_mdata(struct page *page)
 {
+	KUNIT_STATIC_STUB_REDIRECT(binder_alloc_free_page_and_mdata, page);
+
 	kfree(binder_page_mdata(page));
 	set_page_private(page, 0);
 	__free_page(page);
+	atomic_long_dec(&binder_alloc_pages);
 }
+EXPORT_SYMBOL_IF_KUNIT(binder_alloc_free_page_and_mdata);
 
 /**
  * binder_alloc_take_page_locked() - empty a page slot for reclaim
@@ -354,9 +420,11 @@ void binder_alloc_free_page_and_mdata(struct page *page)
 struct page *binder_alloc_take_page_locked(struct binder_alloc *alloc,
 					   unsigned long index)
 {
-	struct page *page = alloc->pages[index];
+	struct page *page = binder_alloc_slot(alloc, index);
 
 	lockdep_assert_held(&alloc->mutex);
+	/* Only an unused page is reclaimed: nobody installs at @index. */
+	WARN_ON_ONCE(!page || page == BINDER_PAGE_CLAIMED);
 
 	trace_binder_unmap_kernel_start(alloc, index);
 	WRITE_ONCE(alloc->pages[index], NULL);
@@ -408,6 +476,19 @@ static void binder_buffer_own_pages(struct binder_alloc *alloc,
 		    PAGE_ALIGN_DOWN(binder_next_used_start(alloc, buffer)));
 }
 
+/*
+ * The page of an index in a buffer's own pages: no other allocated buffer
+ * overlaps it, so no installer can hold its slot.
+ */
+static struct page *binder_alloc_own_page_locked(struct binder_alloc *alloc,
+						 unsigned long index)
+{
+	struct page *page = binder_alloc_slot(alloc, index);
+
+	lockdep_assert_held(&alloc->mutex);
+	return WARN_ON_ONCE(page == BINDER_PAGE_CLAIMED) ? NULL : page;
+}
+
 /* @buffer is being freed: its own pages become unused. */
 static void binder_lru_freelist_add(struct binder_alloc *alloc,
 				    struct binder_buffer *buffer)
@@ -424,7 +505,7 @@ static void binder_lru_freelist_add(struct binder_alloc *alloc,
 
 	for (addr = first; addr < last; addr += PAGE_SIZE) {
 		unsigned long index = binder_alloc_page_index(alloc, addr);
-		struct page *page = alloc->pages[index];
+		struct page *page = binder_alloc_own_page_locked(alloc, index);
 
 		/* Installation failed or never got this far. */
 		if (!page)
@@ -454,7 +535,7 @@ static void binder_lru_freelist_del(struct binder_alloc *alloc,
 
 	for (addr = first; addr < last; addr += PAGE_SIZE) {
 		unsigned long index = binder_alloc_page_index(alloc, addr);
-		struct page *page = alloc->pages[index];
+		struct page *page = binder_alloc_own_page_locked(alloc, index);
 
 		alloc->pages_high = max(alloc->pages_high, index + 1);
 		if (!page)
@@ -567,52 +648,29 @@ void binder_vma_unlock_read(struct mm_struct *mm, struct binder_vma_lock *vl)
 
 /* ---------------------------------------------------------------------
  * Installing pages
+ *
+ * A page is installed for a buffer after the buffer is carved and the
+ * alloc lock dropped, by the thread that carved it. Two buffers can share
+ * a page, and so can their installers: the slot decides between them. An
+ * installer claims an empty slot with cmpxchg(NULL -> BINDER_PAGE_CLAIMED),
+ * inserts its page and publishes it in the slot; one that finds the slot
+ * claimed waits for that outcome, and one that finds a page uses it.
+ *
+ * Nothing but the claim keeps two installers apart. -EBUSY from
+ * vm_insert_page() would only say that a PTE is there now; our PTEs can
+ * vanish under mmap_lock for read (MADV_DONTNEED, the OOM reaper) while the
+ * slot still holds the page, and an installer that took -EBUSY or its
+ * absence as "nobody installed this page" could publish a second page over
+ * one that a buffer in use is still filled through. With the claim, a slot
+ * that holds a page keeps it while any allocated buffer overlaps the page;
+ * only the shrinker (the page unused, under the alloc lock) and teardown
+ * empty it.
  */
 
-/*
- * vm_insert_page() said -EBUSY: another installer mapped its page at @addr
- * first (a neighbouring buffer sharing the page) and may not have
- * published it yet. Take the page it mapped. Only pages of ours are ever
- * mapped in our VMA while it is mapped, and reclaim cannot touch a page in
- * use, so what we find must carry our metadata for @index.
- */
-static int binder_adopt_installed_page(struct binder_alloc *alloc,
-				       unsigned long index, unsigned long addr)
-{
-	struct binder_shrinker_mdata *mdata;
-	struct mm_struct *mm = alloc->mm;
-	struct vm_area_struct *vma;
-	struct page *page;
-	int ret = -ESRCH;
-
-	mmap_read_lock(mm);
-	vma = vma_lookup(mm, addr);
-	if (!vma || !binder_alloc_vma_is_ours(alloc, vma) ||
-	    !binder_alloc_is_mapped(alloc))
-		goto out;
-
-	if (get_user_pages_remote(mm, addr, 1, FOLL_NOFAULT, &page, NULL) != 1)
-		goto out;
-
-	mdata = binder_page_mdata(page);
-	if (WARN_ON_ONCE(!mdata || mdata->alloc != alloc ||
-			 mdata->page_index != index)) {
-		put_page(page);
-		ret = -EFAULT;
-		goto out;
-	}
-
-	/* The winner's allocation reference keeps the page; drop GUP's. */
-	binder_alloc_set_page(alloc, index, page);
-	put_page(page);
-	ret = 0;
-out:
-	mmap_read_unlock(mm);
-	return ret;
-}
-
-static int binder_install_single_page(struct binder_alloc *alloc,
-				      unsigned long index, unsigned long addr)
+/* Insert a new page at @index for the claim we hold: the page or ERR_PTR(). */
+static struct page *binder_install_single_page(struct binder_alloc *alloc,
+					       unsigned long index,
+					       unsigned long addr)
 {
 	struct mm_struct *mm = alloc->mm;
 	struct binder_vma_lock vl;
@@ -620,18 +678,19 @@ static int binder_install_single_page(struct binder_alloc *alloc,
 	int ret;
 
 	if (!mmget_not_zero(mm))
-		return -ESRCH;
+		return ERR_PTR(-ESRCH);
 
 	page = binder_alloc_page_alloc(alloc, index);
 	if (!page) {
-		ret = -ENOMEM;
+		page = ERR_PTR(-ENOMEM);
 		goto out_mmput;
 	}
 
 	/*
-	 * The mapped check under the VMA lock keeps us out of what is left
-	 * of our VMA after a partial munmap or an mremap: close() has run
-	 * for those, and nothing may be installed after it.
+	 * close() has run for what is left of our VMA after a partial
+	 * munmap or an mremap, and mapped is false from then on, for good:
+	 * nothing may be installed there. munmap cannot get past the VMA
+	 * lock we hold, so a page inserted here is zapped by it.
 	 */
 	binder_vma_lock_read(mm, addr, &vl);
 	if (vl.vma && binder_alloc_vma_is_ours(alloc, vl.vma) &&
@@ -641,21 +700,57 @@ static int binder_install_single_page(struct binder_alloc *alloc,
 		ret = -ESRCH;
 	binder_vma_unlock_read(mm, &vl);
 
-	if (!ret) {
-		binder_alloc_set_page(alloc, index, page);
-		goto out_mmput;
+	if (ret) {
+		/* -EBUSY: a PTE we never installed; the claim rules out ours. */
+		binder_alloc_free_page_and_mdata(page);
+		page = ERR_PTR(ret);
+	}
+out_mmput:
+	mmput_async(mm);
+	return page;
+}
+
+/* Make sure page @index is installed, for a buffer that overlaps it. */
+static int binder_install_page(struct binder_alloc *alloc,
+			       unsigned long index, unsigned long addr)
+{
+	struct page **slot = &alloc->pages[index];
+	struct page *page;
+	int ret;
+
+	for (;;) {
+		page = binder_alloc_slot(alloc, index);
+		if (page == BINDER_PAGE_CLAIMED) {
+			wait_var_event(slot, READ_ONCE(*slot) !=
+					     BINDER_PAGE_CLAIMED);
+			continue;
+		}
+		if (page)
+			return 0;
+		if (!cmpxchg(slot, NULL, BINDER_PAGE_CLAIMED))
+			break;
 	}
 
-	binder_alloc_free_page_and_mdata(page);
-	if (ret == -EBUSY)
-		ret = binder_adopt_installed_page(alloc, index, addr);
-	if (ret)
+	trace_binder_alloc_page_start(alloc, index);
+	page = binder_install_single_page(alloc, index, addr);
+	ret = PTR_ERR_OR_ZERO(page);
+	/*
+	 * Publish the page, or give the slot up to a waiter, which then
+	 * tries itself. xchg() is a full barrier: it orders the page's
+	 * initialisation before the slot store (the release that
+	 * binder_alloc_slot() pairs with), and the store before
+	 * wake_up_var()'s look for waiters.
+	 */
+	WARN_ON_ONCE(xchg(slot, ret ? NULL : page) != BINDER_PAGE_CLAIMED);
+	wake_up_var(slot);
+	if (ret) {
 		binder_alloc_debug(BINDER_DEBUG_USER_ERROR,
 				   "%d: failed to install page at offset %lx: %d\n",
 				   alloc->pid, addr - alloc->buffer, ret);
-out_mmput:
-	mmput_async(mm);
-	return ret;
+		return ret;
+	}
+	trace_binder_alloc_page_end(alloc, index);
+	return 0;
 }
 
 static int binder_install_buffer_pages(struct binder_alloc *alloc,
@@ -667,17 +762,12 @@ static int binder_install_buffer_pages(struct binder_alloc *alloc,
 	unsigned long addr;
 
 	for (addr = first; addr < last; addr += PAGE_SIZE) {
-		unsigned long index = binder_alloc_page_index(alloc, addr);
-		int ret;
+		int ret = binder_install_page(alloc,
+					      binder_alloc_page_index(alloc, addr),
+					      addr);
 
-		if (binder_alloc_installed_page(alloc, index))
-			continue;
-
-		trace_binder_alloc_page_start(alloc, index);
-		ret = binder_install_single_page(alloc, index, addr);
 		if (ret)
 			return ret;
-		trace_binder_alloc_page_end(alloc, index);
 	}
 	return 0;
 }
@@ -1008,7 +1098,7 @@ static struct page *binder_alloc_get_page(struct binder_alloc *alloc,
 	unsigned long addr = buffer->user_data + offset;
 
 	*pgoffp = offset_in_page(addr);
-	return alloc->pages[binder_alloc_page_index(alloc, addr)];
+	return binder_alloc_slot(alloc, binder_alloc_page_index(alloc, addr));
 }
 
 static void binder_alloc_clear_buf(struct binder_alloc *alloc,
@@ -1283,17 +1373,36 @@ err:
 	return ret;
 }
 
+/*
+ * close() is not told which VMA is closing, and after fork with
+ * MADV_DOFORK a copy of our VMA lives in the child's mm: its munmap or the
+ * child's exit must not end the parent's mapping. A VMA of @alloc's mm is
+ * closed either by a task of that mm (munmap, mremap, a mapping over it)
+ * or by exit_mmap() once the mm has no users left; any other close() is of
+ * a VMA in another mm. (A parent thread that drops the last reference to
+ * its child's mm and so runs the child's exit_mmap() passes this test: it
+ * can only end its own mapping.)
+ */
+static bool binder_alloc_close_is_ours(struct binder_alloc *alloc)
+{
+	return current->mm == alloc->mm ||
+	       !atomic_read(&alloc->mm->mm_users);
+}
+
 /**
  * binder_alloc_vma_close() - the binder mapping is going away
- * @alloc: binder_alloc whose VMA is being closed
+ * @alloc: binder_alloc whose VMA, or a copy of it, is being closed
  *
- * Called from the VMA's close() (munmap, mremap, exit). No buffer can be
- * allocated afterwards; pages still installed stay until reclaimed or
- * released.
+ * Called from the VMA's close() (munmap, mremap, exit), with mmap_lock of
+ * the VMA's mm held for write or, for munmap, downgraded to read. For our
+ * own mm no buffer can be allocated afterwards, ever; pages still
+ * installed stay until reclaimed or released. The close of a copy in
+ * another mm (fork after MADV_DOFORK) changes nothing.
  */
 void binder_alloc_vma_close(struct binder_alloc *alloc)
 {
-	WRITE_ONCE(alloc->mapped, false);
+	if (binder_alloc_close_is_ours(alloc))
+		WRITE_ONCE(alloc->mapped, false);
 }
 
 /**
@@ -1311,6 +1420,7 @@ VISIBLE_IF_KUNIT void __binder_alloc_init(struct binder_alloc *alloc,
 	alloc->mm = current->mm;
 	mmgrab(alloc->mm);
 	mutex_init(&alloc->mutex);
+	atomic_set(&alloc->reclaimers, 0);
 	INIT_LIST_HEAD(&alloc->buffers);
 	alloc->freelist = freelist;
 }
@@ -1370,7 +1480,7 @@ static int binder_alloc_free_all_pages(struct binder_alloc *alloc)
 		return 0;
 
 	for (index = 0; index < alloc->buffer_size / PAGE_SIZE; index++) {
-		struct page *page = alloc->pages[index];
+		struct page *page = binder_alloc_own_page_locked(alloc, index);
 
 		if (!page)
 			continue;
@@ -1378,7 +1488,7 @@ static int binder_alloc_free_all_pages(struct binder_alloc *alloc)
 		WARN_ON_ONCE(!list_lru_del(alloc->freelist,
 					   binder_page_lru(page),
 					   page_to_nid(page), NULL));
-		alloc->pages[index] = NULL;
+		WRITE_ONCE(alloc->pages[index], NULL);
 		binder_alloc_free_page_and_mdata(page);
 		count++;
 	}
@@ -1391,7 +1501,10 @@ static int binder_alloc_free_all_pages(struct binder_alloc *alloc)
  *
  * Called once binder.c has released every transaction and the mapping is
  * gone. Frees all buffers (zeroing %TF_CLEAR_BUF ones), all pages and
- * their metadata, and drops the mm.
+ * their metadata, and drops the mm. binder.c frees @alloc afterwards, so
+ * this returns only once no reclaimer can touch it any more: the last
+ * page is off the freelist, and every reclaimer that found one of them
+ * has left binder_alloc_free_page() (see "Reclaim versus teardown").
  */
 void binder_alloc_deferred_release(struct binder_alloc *alloc)
 {
@@ -1402,6 +1515,9 @@ void binder_alloc_deferred_release(struct binder_alloc *alloc)
 	buffers = binder_alloc_free_all_buffers(alloc);
 	pages = binder_alloc_free_all_pages(alloc);
 	mutex_unlock(&alloc->mutex);
+
+	/* Pairs with the decrement in binder_alloc_reclaim_end() */
+	wait_var_event(&alloc->reclaimers, !atomic_read(&alloc->reclaimers));
 
 	kvfree(alloc->pages);
 	alloc->pages = NULL;
@@ -1459,11 +1575,14 @@ void binder_alloc_print_pages(struct seq_file *m,
 
 	mutex_lock(&alloc->mutex);
 	for (index = 0; index < alloc->buffer_size / PAGE_SIZE; index++) {
-		struct page *page = alloc->pages ? alloc->pages[index] : NULL;
+		struct page *page = alloc->pages ?
+				    binder_alloc_slot(alloc, index) : NULL;
 
+		/* A claimed page is being installed for a buffer in use. */
 		if (!page)
 			free++;
-		else if (list_empty(binder_page_lru(page)))
+		else if (page == BINDER_PAGE_CLAIMED ||
+			 list_empty(binder_page_lru(page)))
 			active++;
 		else
 			lru++;

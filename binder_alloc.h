@@ -120,6 +120,8 @@ struct binder_reclaim_stats {
  *                      4 MiB; nonzero forever once mmap has succeeded
  * @pages_high:         highest number of pages ever in use at once
  * @stats:              reclaim counters
+ * @reclaimers:         shrinker callbacks working on a page of this
+ *                      binder_alloc right now; teardown waits for none
  * @pid:                pid of the process that opened binder
  * @mapped:             %true between a successful mmap and the close of
  *                      its VMA
@@ -144,6 +146,7 @@ struct binder_alloc {
 	size_t buffer_size;
 	size_t pages_high;
 	struct binder_reclaim_stats stats;
+	atomic_t reclaimers;
 	int pid;
 	bool mapped;
 	bool oneway_spam_detected;
@@ -273,6 +276,7 @@ bool binder_vma_trylock_read(struct mm_struct *mm, unsigned long addr,
 			     struct binder_vma_lock *vl);
 void binder_vma_unlock_read(struct mm_struct *mm, struct binder_vma_lock *vl);
 void binder_alloc_free_page_and_mdata(struct page *page);
+long binder_alloc_pages_owned(void);
 struct page *binder_alloc_take_page_locked(struct binder_alloc *alloc,
 					   unsigned long index);
 

@@ -40,6 +40,8 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
  */
 
 struct zap_check;
+struct slot_race;
+struct teardown_race;
 
 struct binder_alloc_test {
 	struct binder_alloc alloc;
@@ -49,6 +51,8 @@ struct binder_alloc_test {
 	size_t map_size;
 	bool released;
 	struct zap_check *zap;
+	struct slot_race *slot_race;
+	struct teardown_race *teardown;
 };
 
 static void binder_alloc_test_vma_close(struct vm_area_struct *vma)
@@ -298,13 +302,16 @@ struct test_thread {
 	struct completion done;
 };
 
+/* A thread in @t->mm, or in no mm at all if that is NULL. */
 static int test_thread_fn(void *data)
 {
 	struct test_thread *t = data;
 
-	kthread_use_mm(t->mm);
+	if (t->mm)
+		kthread_use_mm(t->mm);
 	t->fn(t);
-	kthread_unuse_mm(t->mm);
+	if (t->mm)
+		kthread_unuse_mm(t->mm);
 	complete(&t->done);
 	return 0;
 }
@@ -326,6 +333,16 @@ static void test_thread_start(struct kunit *test, struct test_thread *t,
 static void test_thread_wait(struct test_thread *t)
 {
 	wait_for_completion(&t->done);
+}
+
+/* Has @t finished within @ms? Leaves the completion for test_thread_wait(). */
+static bool test_thread_done_within(struct test_thread *t, unsigned int ms)
+{
+	unsigned int waited;
+
+	for (waited = 0; !completion_done(&t->done) && waited < ms; waited += 20)
+		msleep(20);
+	return completion_done(&t->done);
 }
 
 /* ---------------------------------------------------------------------
@@ -1112,47 +1129,205 @@ static void binder_alloc_test_reclaim_zap_excludes_claim(struct kunit *test)
  * Installation
  */
 
+/* Map 64 KiB with the page array in place and page 0 absent. */
+static void test_map_page0_absent(struct kunit *test)
+{
+	struct binder_buffer *first;
+
+	binder_alloc_test_map(test, SZ_64K);
+	first = test_new_buf(test, 0, false);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(first));
+	binder_alloc_free_buf(test_alloc(test), first);
+	test_reclaim_all(test);
+}
+
 /*
- * Another installer won the race for page 0 and has not published it:
- * its page is mapped, the slot is empty. The loser must adopt that page.
+ * A PTE the allocator never installed sits where page 0 goes (nothing in
+ * the kernel can put one there; this test does it by hand). The claim
+ * rules out a PTE of ours, so the buffer fails with -EBUSY, and neither
+ * the stranger's page nor anything of ours is lost or adopted.
  */
-static void binder_alloc_test_install_race_adopts_winner(struct kunit *test)
+static void binder_alloc_test_install_stray_pte_fails_cleanly(struct kunit *test)
 {
 	struct binder_alloc_test *priv = test->priv;
 	struct binder_alloc *alloc = test_alloc(test);
 	struct mm_struct *mm = current->mm;
-	struct binder_buffer *first, *buffer;
+	struct binder_buffer *buffer;
 	struct vm_area_struct *vma;
-	struct page *winner;
+	struct page *stray;
+	long owned;
 	int ret = -ESRCH;
 
-	binder_alloc_test_map(test, SZ_64K);
-	/* Create the page array, then leave page 0 absent again. */
-	first = binder_alloc_new_buf(alloc, 0, 0, 0, 0);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(first));
-	binder_alloc_free_buf(alloc, first);
-	test_reclaim_all(test);
+	test_map_page0_absent(test);
+	owned = binder_alloc_pages_owned();
 
-	winner = binder_alloc_page_alloc(alloc, 0);
-	KUNIT_ASSERT_NOT_NULL(test, winner);
+	stray = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, stray);
 	mmap_read_lock(mm);
 	vma = vma_lookup(mm, priv->uaddr);
 	if (vma)
-		ret = vm_insert_page(vma, priv->uaddr, winner);
+		ret = vm_insert_page(vma, priv->uaddr, stray);
 	mmap_read_unlock(mm);
 	if (ret)
-		binder_alloc_free_page_and_mdata(winner);
+		__free_page(stray);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 
 	buffer = test_new_buf(test, 16, false);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(buffer),
-			       "losing the install race failed the buffer: %ld",
-			       PTR_ERR(buffer));
-	KUNIT_EXPECT_PTR_EQ_MSG(test, binder_alloc_installed_page(alloc, 0),
-				winner, "loser did not adopt the winner's page");
-	KUNIT_EXPECT_PTR_EQ(test, test_user_page(priv->uaddr), winner);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(buffer), -EBUSY);
+	KUNIT_EXPECT_NULL_MSG(test, binder_alloc_installed_page(alloc, 0),
+			      "the allocator adopted a page it never installed");
+	KUNIT_EXPECT_PTR_EQ(test, test_user_page(priv->uaddr), stray);
+	KUNIT_EXPECT_EQ_MSG(test, binder_alloc_pages_owned(), owned,
+			    "the failed install leaked its page");
+	KUNIT_EXPECT_TRUE(test, list_is_singular(&alloc->buffers));
 
-	binder_alloc_free_buf(alloc, buffer);
+	binder_alloc_test_release(test);
+	__free_page(stray);	/* the PTE's reference went with the munmap */
+}
+
+/*
+ * The interleaving behind the slot overwrite: buffers A and B share page
+ * 0, B's installer is slow to get its page, A's installs, and the user
+ * zaps the PTE (MADV_DONTNEED) before B goes on. B must not install a
+ * second page over the one A was filled through.
+ */
+struct slot_race {
+	struct test_thread a;
+	struct binder_buffer *buf_a;
+	struct page *page_a;	/* slot 0 when A's allocation returned */
+	u8 pattern[16];
+	bool a_early;		/* A finished while B was still installing */
+	bool stalled;
+};
+
+static void slot_race_alloc_a(struct test_thread *t)
+{
+	struct slot_race *sr = container_of(t, struct slot_race, a);
+	struct binder_alloc *alloc = t->arg;
+
+	sr->buf_a = binder_alloc_new_buf(alloc, 16, 0, 0, 0);
+	if (IS_ERR(sr->buf_a))
+		return;
+	sr->page_a = binder_alloc_installed_page(alloc, 0);
+	t->result = binder_alloc_copy_to_buffer(alloc, sr->buf_a, 0,
+						sr->pattern,
+						sizeof(sr->pattern));
+}
+
+/* The user zaps its own binder mapping, as MADV_DONTNEED does. */
+static void test_user_zap(struct mm_struct *mm, unsigned long addr,
+			  size_t size)
+{
+	struct vm_area_struct *vma;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	if (vma)
+		zap_page_range_single(vma, addr, size, NULL);
+	mmap_read_unlock(mm);
+}
+
+/* B's page allocation: let A run and the user zap, then allocate. */
+static struct page *slot_race_stall_b(struct binder_alloc *alloc,
+				      unsigned long index)
+{
+	struct kunit *test = kunit_get_current_test();
+	struct binder_alloc_test *priv = test->priv;
+	struct slot_race *sr = priv->slot_race;
+
+	kunit_deactivate_static_stub(test, binder_alloc_page_alloc);
+	sr->stalled = true;
+	test_thread_start(test, &sr->a, alloc->mm, slot_race_alloc_a, alloc);
+	sr->a_early = test_thread_done_within(&sr->a, 300);
+	test_user_zap(alloc->mm, priv->uaddr, PAGE_SIZE);
+	return binder_alloc_page_alloc(alloc, index);
+}
+
+static void binder_alloc_test_install_claim_survives_user_zap(struct kunit *test)
+{
+	struct binder_alloc_test *priv = test->priv;
+	struct binder_alloc *alloc = test_alloc(test);
+	struct binder_buffer *buf_b;
+	struct slot_race sr = { };
+	u8 check[16];
+	long owned;
+
+	test_map_page0_absent(test);
+	owned = binder_alloc_pages_owned();
+	memset(sr.pattern, 0x5a, sizeof(sr.pattern));
+
+	priv->slot_race = &sr;
+	kunit_activate_static_stub(test, binder_alloc_page_alloc,
+				   slot_race_stall_b);
+	buf_b = test_new_buf(test, 16, false);
+	KUNIT_ASSERT_TRUE(test, sr.stalled);
+	test_thread_wait(&sr.a);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf_b));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(sr.buf_a));
+	KUNIT_ASSERT_EQ(test, sr.a.result, 0);
+	kunit_info(test, "A %s B's install\n",
+		   sr.a_early ? "finished before" : "waited for");
+	KUNIT_EXPECT_PTR_EQ_MSG(test, binder_alloc_installed_page(alloc, 0),
+				sr.page_a,
+				"slot of an in-use page was overwritten");
+	KUNIT_EXPECT_EQ(test, binder_alloc_copy_from_buffer(alloc, check,
+							    sr.buf_a, 0,
+							    sizeof(check)), 0);
+	KUNIT_EXPECT_MEMEQ_MSG(test, check, sr.pattern, sizeof(check),
+			       "the kernel's view of buffer A changed");
+
+	binder_alloc_free_buf(alloc, sr.buf_a);
+	binder_alloc_free_buf(alloc, buf_b);
+	KUNIT_EXPECT_EQ_MSG(test, binder_alloc_pages_owned(), owned + 1,
+			    "pages owned: one page for A and B, no more");
+	binder_alloc_test_release(test);
+	KUNIT_EXPECT_EQ_MSG(test, binder_alloc_pages_owned(), owned,
+			    "pages left behind after teardown");
+}
+
+/*
+ * B holds the claim on page 0 and fails to get a page while A waits for
+ * it: A must then install the page itself, not fail or hang.
+ */
+static struct page *slot_race_fail_b(struct binder_alloc *alloc,
+				     unsigned long index)
+{
+	struct kunit *test = kunit_get_current_test();
+	struct binder_alloc_test *priv = test->priv;
+	struct slot_race *sr = priv->slot_race;
+
+	sr->stalled = true;
+	test_thread_start(test, &sr->a, alloc->mm, slot_race_alloc_a, alloc);
+	sr->a_early = test_thread_done_within(&sr->a, 300);
+	return NULL;
+}
+
+static void binder_alloc_test_install_waiter_retries_failed_claim(struct kunit *test)
+{
+	struct binder_alloc_test *priv = test->priv;
+	struct binder_alloc *alloc = test_alloc(test);
+	struct binder_buffer *buf_b;
+	struct slot_race sr = { };
+
+	binder_alloc_test_map(test, SZ_64K);
+	priv->slot_race = &sr;
+	kunit_activate_static_stub(test, binder_alloc_page_alloc,
+				   slot_race_fail_b);
+	buf_b = test_new_buf(test, 16, false);
+	kunit_deactivate_static_stub(test, binder_alloc_page_alloc);
+	test_thread_wait(&sr.a);
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(buf_b), -ENOMEM);
+	KUNIT_EXPECT_FALSE_MSG(test, sr.a_early,
+			       "A did not wait for B's claim on the page");
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(sr.buf_a),
+			       "A failed after B's claim failed: %ld",
+			       PTR_ERR(sr.buf_a));
+	KUNIT_EXPECT_NOT_NULL(test, sr.page_a);
+	KUNIT_EXPECT_PTR_EQ(test, test_user_page(priv->uaddr), sr.page_a);
+
+	binder_alloc_free_buf(alloc, sr.buf_a);
 	binder_alloc_test_release(test);
 }
 
@@ -1204,6 +1379,37 @@ static void binder_alloc_test_no_alloc_after_munmap(struct kunit *test)
 	binder_alloc_test_map(test, SZ_64K);
 	binder_alloc_test_unmap(test);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(test_new_buf(test, 8, false)), -ESRCH);
+	binder_alloc_test_release(test);
+}
+
+static void close_in_thread(struct test_thread *t)
+{
+	binder_alloc_vma_close(t->arg);
+}
+
+/*
+ * After fork with MADV_DOFORK the child's copy of the VMA calls close()
+ * on the parent's alloc when the child unmaps it or exits (from a task
+ * with another mm, or none). That must not end the parent's mapping; the
+ * parent's own munmap still does.
+ */
+static void binder_alloc_test_close_of_copy_keeps_mapping(struct kunit *test)
+{
+	struct binder_alloc *alloc = test_alloc(test);
+	struct binder_buffer *buffer;
+	struct test_thread t;
+
+	binder_alloc_test_map(test, SZ_64K);
+	test_thread_start(test, &t, NULL, close_in_thread, alloc);
+	test_thread_wait(&t);
+	KUNIT_EXPECT_TRUE_MSG(test, binder_alloc_is_mapped(alloc),
+			      "close() of a VMA in another mm unmapped the alloc");
+	buffer = test_new_buf(test, 16, false);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(buffer));
+	if (!IS_ERR(buffer))
+		binder_alloc_free_buf(alloc, buffer);
+
+	binder_alloc_test_unmap(test);
 	binder_alloc_test_release(test);
 }
 
@@ -1791,6 +1997,7 @@ static void binder_alloc_test_teardown_frees_everything(struct kunit *test)
 {
 	struct binder_alloc_test *priv = test->priv;
 	struct binder_alloc *alloc = test_alloc(test);
+	long owned = binder_alloc_pages_owned();
 	struct binder_buffer *a, *b, *c;
 	struct page *page;
 	u8 *junk;
@@ -1826,7 +2033,162 @@ static void binder_alloc_test_teardown_frees_everything(struct kunit *test)
 			      "TF_CLEAR_BUF buffer not zeroed at teardown");
 	KUNIT_EXPECT_NULL(test, alloc->pages);
 	KUNIT_EXPECT_TRUE(test, list_empty(&alloc->buffers));
+	KUNIT_EXPECT_EQ_MSG(test, binder_alloc_pages_owned(), owned,
+			    "pages owned did not come back after teardown");
 	put_page(page);
+}
+
+/*
+ * A reclaimer that freed a page without a zap (the mapping is gone) has
+ * dropped every lock but is still in its callback when teardown starts.
+ * binder.c frees the alloc as soon as teardown returns, so teardown must
+ * wait for the reclaimer to leave.
+ */
+struct teardown_race {
+	struct test_thread teardown;
+	bool stalled;
+	bool early;	/* teardown returned while the reclaimer was inside */
+};
+
+static void teardown_in_thread(struct test_thread *t)
+{
+	binder_alloc_deferred_release(t->arg);
+}
+
+/* The reclaimer's free of the page, after its unlocks: tear down now. */
+static void teardown_race_free_page(struct page *page)
+{
+	struct kunit *test = kunit_get_current_test();
+	struct binder_alloc_test *priv = test->priv;
+	struct teardown_race *tr = priv->teardown;
+
+	kunit_deactivate_static_stub(test, binder_alloc_free_page_and_mdata);
+	tr->stalled = true;
+	test_thread_start(test, &tr->teardown, current->mm, teardown_in_thread,
+			  &priv->alloc);
+	tr->early = test_thread_done_within(&tr->teardown, 300);
+	binder_alloc_free_page_and_mdata(page);
+}
+
+static void binder_alloc_test_teardown_waits_for_reclaimer(struct kunit *test)
+{
+	struct binder_alloc_test *priv = test->priv;
+	struct teardown_race tr = { };
+
+	binder_alloc_test_map(test, SZ_64K);
+	test_one_unused_page(test);
+	binder_alloc_test_unmap(test);
+
+	priv->teardown = &tr;
+	kunit_activate_static_stub(test, binder_alloc_free_page_and_mdata,
+				   teardown_race_free_page);
+	KUNIT_EXPECT_EQ(test, test_reclaim_all(test), 1);
+	KUNIT_ASSERT_TRUE(test, tr.stalled);
+	test_thread_wait(&tr.teardown);
+	priv->released = true;
+
+	KUNIT_EXPECT_FALSE_MSG(test, tr.early,
+			       "teardown returned while a reclaimer still used the alloc");
+}
+
+/*
+ * The same race for real, under KASAN: allocs in memory of their own,
+ * freed right after teardown, as binder_free_proc() does, while several
+ * threads walk the freelist.
+ */
+#define TEARDOWN_ROUNDS		100
+#define TEARDOWN_PAGES		4
+#define TEARDOWN_RECLAIMERS	3
+
+struct teardown_stress {
+	struct list_lru *freelist;
+	atomic_t stop;
+	atomic_long_t reclaimed;
+};
+
+static void teardown_stress_reclaimer(struct test_thread *t)
+{
+	struct teardown_stress *ts = t->arg;
+
+	while (!atomic_read(&ts->stop)) {
+		atomic_long_add(list_lru_walk(ts->freelist,
+					      binder_alloc_free_page, NULL, 1),
+				&ts->reclaimed);
+		cond_resched();
+	}
+}
+
+/* One alloc with TEARDOWN_PAGES unused pages, unmapped; or NULL. */
+static struct binder_alloc *teardown_stress_alloc(struct kunit *test)
+{
+	struct binder_alloc_test *priv = test->priv;
+	struct binder_buffer *buffers[TEARDOWN_PAGES];
+	struct binder_alloc *alloc;
+	unsigned long addr;
+	struct file *filp;
+	int i;
+
+	alloc = kzalloc(sizeof(*alloc), GFP_KERNEL);
+	if (!alloc)
+		return NULL;
+	__binder_alloc_init(alloc, &priv->freelist);
+	filp = anon_inode_getfile("[binder_alloc_test]",
+				  &binder_alloc_test_fops, alloc, O_RDWR);
+	if (IS_ERR(filp))
+		goto err_release;
+	addr = vm_mmap(filp, 0, SZ_64K, PROT_READ, MAP_PRIVATE, 0);
+	fput(filp);	/* the VMA holds its own reference */
+	if (IS_ERR_VALUE(addr))
+		goto err_release;
+	for (i = 0; i < TEARDOWN_PAGES; i++) {
+		buffers[i] = binder_alloc_new_buf(alloc, PAGE_SIZE, 0, 0, 0);
+		if (IS_ERR(buffers[i]))
+			break;
+	}
+	while (--i >= 0)
+		binder_alloc_free_buf(alloc, buffers[i]);
+	vm_munmap(addr, SZ_64K);
+	return alloc;
+
+err_release:
+	binder_alloc_deferred_release(alloc);
+	kfree(alloc);
+	return NULL;
+}
+
+static void binder_alloc_test_teardown_races_reclaimers(struct kunit *test)
+{
+	struct test_thread threads[TEARDOWN_RECLAIMERS];
+	struct teardown_stress ts = { .freelist = test_freelist(test) };
+	long owned = binder_alloc_pages_owned();
+	int round, i, made = 0;
+
+	for (i = 0; i < TEARDOWN_RECLAIMERS; i++)
+		test_thread_start(test, &threads[i], current->mm,
+				  teardown_stress_reclaimer, &ts);
+	for (round = 0; round < TEARDOWN_ROUNDS; round++) {
+		struct binder_alloc *alloc = teardown_stress_alloc(test);
+
+		if (!alloc)
+			continue;
+		made++;
+		/* A different moment each round for the reclaimers to be in. */
+		fsleep(round % 20);
+		binder_alloc_deferred_release(alloc);
+		kfree(alloc);
+		cond_resched();
+	}
+	atomic_set(&ts.stop, 1);
+	for (i = 0; i < TEARDOWN_RECLAIMERS; i++)
+		test_thread_wait(&threads[i]);
+
+	kunit_info(test, "%d allocs torn down, %ld pages reclaimed meanwhile\n",
+		   made, atomic_long_read(&ts.reclaimed));
+	KUNIT_EXPECT_EQ(test, made, TEARDOWN_ROUNDS);
+	KUNIT_EXPECT_EQ(test, list_lru_count(test_freelist(test)), 0);
+	KUNIT_EXPECT_EQ_MSG(test, binder_alloc_pages_owned(), owned,
+			    "pages left behind after teardown");
+	binder_alloc_test_release(test);
 }
 
 static void binder_alloc_test_print_pages(struct kunit *test)
@@ -1877,9 +2239,12 @@ static struct kunit_case binder_alloc_test_cases[] = {
 	KUNIT_CASE(binder_alloc_test_reclaim_alloc_busy_skips),
 	KUNIT_CASE(binder_alloc_test_reclaim_partial_munmap),
 	KUNIT_CASE(binder_alloc_test_reclaim_zap_excludes_claim),
-	KUNIT_CASE(binder_alloc_test_install_race_adopts_winner),
+	KUNIT_CASE(binder_alloc_test_install_stray_pte_fails_cleanly),
+	KUNIT_CASE(binder_alloc_test_install_claim_survives_user_zap),
+	KUNIT_CASE(binder_alloc_test_install_waiter_retries_failed_claim),
 	KUNIT_CASE(binder_alloc_test_install_failure_frees_buffer),
 	KUNIT_CASE(binder_alloc_test_no_alloc_after_munmap),
+	KUNIT_CASE(binder_alloc_test_close_of_copy_keeps_mapping),
 	KUNIT_CASE(binder_alloc_test_concurrent_install_reclaim),
 	KUNIT_CASE(binder_alloc_test_best_fit),
 	KUNIT_CASE(binder_alloc_test_split_and_merge),
@@ -1895,6 +2260,8 @@ static struct kunit_case binder_alloc_test_cases[] = {
 	KUNIT_CASE(binder_alloc_test_prepare_to_free),
 	KUNIT_CASE(binder_alloc_test_clear_on_free),
 	KUNIT_CASE(binder_alloc_test_teardown_frees_everything),
+	KUNIT_CASE(binder_alloc_test_teardown_waits_for_reclaimer),
+	KUNIT_CASE(binder_alloc_test_teardown_races_reclaimers),
 	KUNIT_CASE(binder_alloc_test_print_pages),
 	{}
 };

@@ -11,31 +11,44 @@
  * From there it only trylocks: the VMA at the page's address (per-VMA lock,
  * or mmap_lock where per-VMA locks are unavailable), then the alloc lock.
  * What it does next depends on what it found at the address and on
- * binder_alloc_is_mapped(), which cannot change while the VMA is locked:
+ * binder_alloc_is_mapped():
  *
  *   our VMA                 zap the PTE, free the page.
  *   another VMA             munmap and a new mmap put it there; our PTE
  *                           went with the old VMA. Free the page, never
  *                           touching the stranger.
- *   no VMA, not mapped      nothing maps the page: free it.
+ *   no VMA, not mapped      nothing of ours maps the page here: free it.
  *   no VMA, still mapped    the VMA lock failed transiently (a writer, or
  *                           a munmap that has not reached close() yet):
  *                           skip the page, a later walk will get it.
  *
- * "Our VMA" is decided positively by binder_alloc_vma_is_ours(), not by
- * the mapped flag: after a partial munmap the rest of our VMA still maps
- * pages although the flag is clear, and zapping them there is right.
+ * The mapped flag can change under us (close() of another piece of our
+ * VMA, or munmap after it downgraded mmap_lock); nothing here relies on
+ * it staying put, only on these facts:
+ *  - a binder_alloc is mapped once in its life: once clear, the flag
+ *    stays clear and nothing is ever installed again;
+ *  - "our VMA" is decided positively by binder_alloc_vma_is_ours(), and a
+ *    VMA that has been closed has the mm's dummy vm_ops, so it is never
+ *    ours: after a partial munmap the rest of our VMA still maps pages
+ *    although the flag is clear, and zapping them there is right;
+ *  - every PTE holds a reference of its own on its page: freeing the
+ *    allocator's reference while some PTE we could not reach still maps
+ *    the page (a moved or forked copy of our VMA) leaves the page to that
+ *    PTE, and it is freed when the PTE goes.
  *
  * If the process has no mm users left, exit_mmap() is tearing the mapping
  * down and drops the PTEs' references itself; the page is freed without
  * looking for a VMA.
  */
 
+#include <linux/debugfs.h>
 #include <linux/list_lru.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/sched/mm.h>
+#include <linux/seq_file.h>
 #include <linux/shrinker.h>
+#include <linux/wait_bit.h>
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
@@ -45,6 +58,7 @@
 struct list_lru binder_freelist;
 
 static struct shrinker *binder_shrinker;
+static struct dentry *binder_alloc_debugfs;
 
 enum binder_reclaim_action {
 	BINDER_RECLAIM_SKIP,
@@ -96,6 +110,26 @@ VISIBLE_IF_KUNIT void binder_reclaim_zap_page(struct binder_alloc *alloc,
 }
 EXPORT_SYMBOL_IF_KUNIT(binder_reclaim_zap_page);
 
+/*
+ * A reclaimer pins the binder_alloc of the page it found from then until
+ * it returns: binder_alloc_deferred_release() waits for reclaimers to
+ * drain before binder.c frees the alloc. Holding the alloc lock is not
+ * enough, because mutex_unlock() may still touch the mutex after a waiter
+ * (teardown) has taken it, and so cannot end the life of its container.
+ */
+static void binder_alloc_reclaim_begin(struct binder_alloc *alloc)
+{
+	atomic_inc(&alloc->reclaimers);
+}
+
+static void binder_alloc_reclaim_end(struct binder_alloc *alloc)
+{
+	/* Pairs with wait_var_event() in binder_alloc_deferred_release() */
+	if (atomic_dec_and_test(&alloc->reclaimers))
+		wake_up_var(&alloc->reclaimers);
+	/* @alloc may be gone from here on. */
+}
+
 /**
  * binder_alloc_free_page() - list_lru walk callback: reclaim one page
  * @item:   &binder_shrinker_mdata.lru of an unused page
@@ -105,7 +139,7 @@ EXPORT_SYMBOL_IF_KUNIT(binder_reclaim_zap_page);
  *
  * See the top of this file for what happens to the page. The alloc lock is
  * held from taking the page off the list until its PTE is zapped and its
- * slot cleared, so a new buffer cannot adopt the page half-way (see
+ * slot cleared, so a new buffer cannot claim the page half-way (see
  * "Reclaim versus reuse" in binder_alloc.c).
  *
  * Return: %LRU_REMOVED_RETRY if the page was freed (@lock was dropped and
@@ -129,8 +163,10 @@ enum lru_status binder_alloc_free_page(struct list_head *item,
 
 	/*
 	 * While @item is on the list, binder_alloc_deferred_release() has
-	 * not freed @alloc: it needs @lock to take the page off.
+	 * not freed @alloc: it needs @lock to take the page off. Pin it
+	 * for what follows, where @lock is dropped.
 	 */
+	binder_alloc_reclaim_begin(alloc);
 	mm_alive = mmget_not_zero(mm);
 	if (mm_alive && !binder_vma_trylock_read(mm, addr, &vl)) {
 		atomic_long_inc(&alloc->stats.skipped_busy);
@@ -155,12 +191,12 @@ enum lru_status binder_alloc_free_page(struct list_head *item,
 		binder_reclaim_zap_page(alloc, vl.vma, index);
 	atomic_long_inc(&alloc->stats.reclaimed);
 	mutex_unlock(&alloc->mutex);
-	/* @alloc may be gone from here on. */
 
 	binder_vma_unlock_read(mm, &vl);
 	if (mm_alive)
 		mmput_async(mm);
 	binder_alloc_free_page_and_mdata(page);
+	binder_alloc_reclaim_end(alloc);
 
 	spin_lock(lock);
 	return LRU_REMOVED_RETRY;
@@ -170,6 +206,7 @@ out_unlock_vma:
 out_mmput:
 	if (mm_alive)
 		mmput_async(mm);
+	binder_alloc_reclaim_end(alloc);
 	return LRU_SKIP;
 }
 
@@ -185,6 +222,21 @@ static unsigned long binder_shrink_scan(struct shrinker *shrink,
 	return list_lru_shrink_walk(&binder_freelist, sc,
 				    binder_alloc_free_page, NULL);
 }
+
+/*
+ * /sys/kernel/debug/binder_alloc/pages: the allocator's pages in all
+ * processes, and how many of them are unused, on the freelist. binder.c's
+ * own debugfs files (and their format) are not ours to extend; tests use
+ * this to see that every page comes back once every binder process is
+ * gone.
+ */
+static int binder_alloc_pages_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "pages_owned: %ld\n", binder_alloc_pages_owned());
+	seq_printf(m, "pages_lru: %lu\n", list_lru_count(&binder_freelist));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(binder_alloc_pages);
 
 /**
  * binder_alloc_shrinker_init() - set up the freelist and the shrinker
@@ -210,6 +262,10 @@ int binder_alloc_shrinker_init(void)
 	binder_shrinker->count_objects = binder_shrink_count;
 	binder_shrinker->scan_objects = binder_shrink_scan;
 	shrinker_register(binder_shrinker);
+
+	binder_alloc_debugfs = debugfs_create_dir("binder_alloc", NULL);
+	debugfs_create_file("pages", 0444, binder_alloc_debugfs, NULL,
+			    &binder_alloc_pages_fops);
 	return 0;
 
 err_destroy_freelist:
@@ -224,6 +280,7 @@ err_destroy_freelist:
  */
 void binder_alloc_shrinker_exit(void)
 {
+	debugfs_remove(binder_alloc_debugfs);
 	shrinker_free(binder_shrinker);
 	list_lru_destroy(&binder_freelist);
 }
