@@ -29,6 +29,7 @@ WORKBENCH = re.compile(r'^BA-WORKBENCH: (TIMEOUT|FAILED)\b.*')
 # (kind, pattern) in order: the first match names the splat.
 SPLATS = [(kind, re.compile(pat)) for kind, pat in [
     ('KASAN', r'BUG: KASAN:'),
+    ('KCSAN', r'BUG: KCSAN:'),
     ('lockdep', r'WARNING: (possible (circular|recursive) locking|inconsistent lock state'
                 r'|possible irq lock inversion|bad unlock balance|held lock freed'
                 r'|lock held when returning|nested lock|suspicious RCU usage'

@@ -23,7 +23,7 @@ SPLAT_KINDS = {
     'warning': 'WARNING', 'sleep_in_atomic': 'BUG', 'oops': 'BUG',
     'kernel_bug': 'kernel BUG', 'gpf': 'general protection fault',
     'panic': 'Kernel panic', 'kmemleak': 'kmemleak', 'hung_task': 'hung task',
-    'rcu_stall': 'RCU stall', 'ubsan': 'UBSAN',
+    'rcu_stall': 'RCU stall', 'ubsan': 'UBSAN', 'kcsan': 'KCSAN',
 }
 
 
