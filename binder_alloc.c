@@ -687,10 +687,12 @@ static struct page *binder_install_single_page(struct binder_alloc *alloc,
 	}
 
 	/*
-	 * close() has run for what is left of our VMA after a partial
-	 * munmap or an mremap, and mapped is false from then on, for good:
-	 * nothing may be installed there. munmap cannot get past the VMA
-	 * lock we hold, so a page inserted here is zapped by it.
+	 * Once mapped is clear (close() of a piece of our VMA, after a
+	 * partial munmap or an mremap), it stays clear, and an installer
+	 * that sees it so inserts nothing. One that saw it set may still
+	 * insert while close() of another, split-off piece runs: harmless,
+	 * the VMA we hold is ours and munmap cannot get past its lock, so
+	 * the page is zapped with it (the model in tools/model checks this).
 	 */
 	binder_vma_lock_read(mm, addr, &vl);
 	if (vl.vma && binder_alloc_vma_is_ours(alloc, vl.vma) &&
@@ -701,7 +703,10 @@ static struct page *binder_install_single_page(struct binder_alloc *alloc,
 	binder_vma_unlock_read(mm, &vl);
 
 	if (ret) {
-		/* -EBUSY: a PTE we never installed; the claim rules out ours. */
+		/* The claim rules out a PTE of ours: say so if one is there. */
+		if (ret == -EBUSY)
+			pr_warn_ratelimited("%d: a PTE the allocator never installed at offset %lx\n",
+					    alloc->pid, addr - alloc->buffer);
 		binder_alloc_free_page_and_mdata(page);
 		page = ERR_PTR(ret);
 	}
