@@ -339,6 +339,8 @@ EXPORT_SYMBOL_IF_KUNIT(binder_alloc_installed_page);
 
 /* Pages allocated by binder_alloc_page_alloc() and not freed yet. */
 static atomic_long_t binder_alloc_pages;
+/* Pages ever installed, for the rate tests and benchmarks report. */
+static atomic_long_t binder_alloc_installs;
 
 /**
  * binder_alloc_pages_owned() - pages the allocator owns, in all processes
@@ -352,6 +354,16 @@ static atomic_long_t binder_alloc_pages;
 long binder_alloc_pages_owned(void)
 {
 	return atomic_long_read(&binder_alloc_pages);
+}
+
+/**
+ * binder_alloc_pages_installed() - pages ever installed, in all processes
+ *
+ * Return: the number of pages published in a slot since boot
+ */
+long binder_alloc_pages_installed(void)
+{
+	return atomic_long_read(&binder_alloc_installs);
 }
 
 /**
@@ -754,6 +766,7 @@ static int binder_install_page(struct binder_alloc *alloc,
 				   alloc->pid, addr - alloc->buffer, ret);
 		return ret;
 	}
+	atomic_long_inc(&binder_alloc_installs);
 	trace_binder_alloc_page_end(alloc, index);
 	return 0;
 }

@@ -277,6 +277,7 @@ bool binder_vma_trylock_read(struct mm_struct *mm, unsigned long addr,
 void binder_vma_unlock_read(struct mm_struct *mm, struct binder_vma_lock *vl);
 void binder_alloc_free_page_and_mdata(struct page *page);
 long binder_alloc_pages_owned(void);
+long binder_alloc_pages_installed(void);
 struct page *binder_alloc_take_page_locked(struct binder_alloc *alloc,
 					   unsigned long index);
 

@@ -59,6 +59,8 @@ struct list_lru binder_freelist;
 
 static struct shrinker *binder_shrinker;
 static struct dentry *binder_alloc_debugfs;
+/* Pages the shrinker ever freed, all processes together. */
+static atomic_long_t binder_reclaimed;
 
 enum binder_reclaim_action {
 	BINDER_RECLAIM_SKIP,
@@ -190,6 +192,7 @@ enum lru_status binder_alloc_free_page(struct list_head *item,
 	if (action == BINDER_RECLAIM_ZAP_AND_FREE)
 		binder_reclaim_zap_page(alloc, vl.vma, index);
 	atomic_long_inc(&alloc->stats.reclaimed);
+	atomic_long_inc(&binder_reclaimed);
 	mutex_unlock(&alloc->mutex);
 
 	binder_vma_unlock_read(mm, &vl);
@@ -225,7 +228,8 @@ static unsigned long binder_shrink_scan(struct shrinker *shrink,
 
 /*
  * /sys/kernel/debug/binder_alloc/pages: the allocator's pages in all
- * processes, and how many of them are unused, on the freelist. binder.c's
+ * processes, how many of them are unused, on the freelist, and how many
+ * were ever installed and reclaimed. binder.c's
  * own debugfs files (and their format) are not ours to extend; tests use
  * this to see that every page comes back once every binder process is
  * gone.
@@ -234,6 +238,8 @@ static int binder_alloc_pages_show(struct seq_file *m, void *unused)
 {
 	seq_printf(m, "pages_owned: %ld\n", binder_alloc_pages_owned());
 	seq_printf(m, "pages_lru: %lu\n", list_lru_count(&binder_freelist));
+	seq_printf(m, "pages_installed: %ld\n", binder_alloc_pages_installed());
+	seq_printf(m, "pages_reclaimed: %ld\n", atomic_long_read(&binder_reclaimed));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(binder_alloc_pages);
