@@ -7,7 +7,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -29,9 +31,228 @@ static int binderfs_mount(void)
 	if (access(BINDERFS_PATH "/binder-control", F_OK) == 0)
 		return 0;
 	mkdir(BINDERFS_PATH, 0755);
-	if (mount("binder", BINDERFS_PATH, "binder", 0, NULL))
-		return report("mount binderfs", BINDERFS_PATH, errno);
+	if (mount("binder", BINDERFS_PATH, "binder", 0, NULL)) {
+		int err = errno;
+
+		if (err == ENODEV)
+			fprintf(stderr, "# binder: this kernel has no binderfs: set "
+				BINDER_DEVICES_ENV "=binder,hwbinder,vndbinder to use "
+				"the fixed nodes of binder_linux devices=...\n");
+		return report("mount binderfs", BINDERFS_PATH, err);
+	}
 	return 0;
+}
+
+/*
+ * Fixed device nodes, for kernels without binderfs (Debian's binder_linux
+ * module, loaded with devices=binder,hwbinder,vndbinder): with
+ * BINDER_DEVICES_ENV set to a comma-separated list of names,
+ * binder_device_add() hands out one of /dev/<name> instead of creating a
+ * binderfs device, and binder_device_remove() gives it back.
+ *
+ * A test (or benchmark scenario) makes its server the context manager of
+ * the device it gets, and a device has one context manager at a time:
+ * BINDER_SET_CONTEXT_MGR fails with EBUSY while the last one's node is
+ * still set. So a fixed node is leased to one user at a time:
+ *  - an exclusive flock() on BINDER_LOCK_DIR/binder-lib-<name>.lock, held
+ *    by the process that called binder_device_add() until it calls
+ *    binder_device_remove() or exits (so a crashed test frees it too); the
+ *    children it forks share it or, having closed it, do not matter;
+ *  - and the node must be idle: no binder fd open on it, i.e. no "proc"
+ *    section with "context <name>" in debugfs binder/stats. Closing a
+ *    binder fd only queues its release (binder_deferred_release() on a
+ *    workqueue), and that is where the context manager is cleared: the
+ *    killed server of the previous test may still hold the role for a
+ *    while after it was reaped. The release takes the proc off the list
+ *    binder/stats prints and then, one mutex later, clears the context
+ *    manager; the node must look idle twice, 20 ms apart, before it is
+ *    handed out. Without debugfs this cannot be seen: we say so, wait the
+ *    20 ms and go on.
+ * A node that stays busy (another program, e.g. a real servicemanager, has
+ * it open) is skipped for the next one in the list; if none frees up
+ * within BINDER_LEASE_WAIT_MS, binder_device_add() fails with -EBUSY.
+ * The context manager's uid is also fixed at the first BINDER_SET_CONTEXT_MGR
+ * of a device: every user must run as the same uid (root, in the guest).
+ *
+ * The name asked for is remembered with the node (binder_device_context()),
+ * so that debugfs lookups by that name (binder_debugfs.c) find the node's
+ * "context <name>" sections.
+ */
+#define BINDER_LOCK_DIR		"/tmp"
+#define BINDER_LEASE_WAIT_MS	30000
+#define BINDER_LEASES		8
+
+static struct binder_lease {
+	char name[64];		/* what the caller asked for */
+	char node[64];		/* the fixed node it got */
+	char path[128];
+	int lock_fd;
+} leases[BINDER_LEASES];
+
+static long lease_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+static void lease_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* 1 if a binder fd is open on @node (from binder/stats), 0 if not, -1: unknown. */
+static int node_in_use(const char *node)
+{
+	char want[80], *text = NULL, *bigger;
+	size_t len = 0, size = 0;
+	ssize_t n = 0;
+	int fd, busy;
+
+	fd = open("/sys/kernel/debug/binder/stats", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	do {
+		len += n;
+		if (size - len < 4096) {
+			size = size ? size * 2 : 65536;
+			bigger = realloc(text, size);
+			if (!bigger) {
+				n = -1;
+				break;
+			}
+			text = bigger;
+		}
+	} while ((n = read(fd, text + len, size - len - 1)) > 0);
+	close(fd);
+	if (n < 0) {
+		free(text);
+		return -1;
+	}
+	text[len] = '\0';
+	snprintf(want, sizeof(want), "\ncontext %s\n", node);
+	busy = strstr(text, want) != NULL;
+	free(text);
+	return busy;
+}
+
+/* Take @node if nobody holds its lock and it is idle; the lock fd or -1. */
+static int lease_try(const char *node)
+{
+	static bool warned;
+	char lock[160];
+	int fd, busy;
+
+	snprintf(lock, sizeof(lock), BINDER_LOCK_DIR "/binder-lib-%s.lock", node);
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		report("open", lock, errno);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		close(fd);
+		return -1;
+	}
+	busy = node_in_use(node);
+	if (busy < 0 && !warned) {
+		fprintf(stderr, "# binder: no debugfs binder/stats: cannot tell whether "
+			"the last context manager of /dev/%s is gone\n", node);
+		warned = true;
+	}
+	if (busy <= 0) {
+		lease_sleep_ms(20);
+		busy = node_in_use(node);
+	}
+	if (busy > 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int fixed_device_add(const char *list, const char *name, char *path,
+			    size_t path_size)
+{
+	long deadline = lease_now_ms() + BINDER_LEASE_WAIT_MS;
+	char nodes[256], *node, *save;
+	struct binder_lease *l = NULL;
+	struct stat st;
+	size_t i;
+	int fd, found = 0;
+
+	for (i = 0; i < BINDER_LEASES && !l; i++)
+		if (!leases[i].path[0])
+			l = &leases[i];
+	if (!l) {
+		fprintf(stderr, "# binder: more than %d fixed devices at once\n",
+			BINDER_LEASES);
+		return -EMFILE;
+	}
+	for (;;) {
+		snprintf(nodes, sizeof(nodes), "%s", list);
+		for (node = strtok_r(nodes, ",", &save); node;
+		     node = strtok_r(NULL, ",", &save)) {
+			snprintf(l->path, sizeof(l->path), "/dev/%s", node);
+			if (stat(l->path, &st) || !S_ISCHR(st.st_mode))
+				continue;
+			found++;
+			fd = lease_try(node);
+			if (fd < 0)
+				continue;
+			snprintf(l->name, sizeof(l->name), "%s", name);
+			snprintf(l->node, sizeof(l->node), "%s", node);
+			l->lock_fd = fd;
+			snprintf(path, path_size, "%s", l->path);
+			return 0;
+		}
+		l->path[0] = '\0';
+		if (!found) {
+			fprintf(stderr, "# binder: " BINDER_DEVICES_ENV "=%s: none of "
+				"these is a device in /dev: load binder_linux with "
+				"devices=%s\n", list, list);
+			return -ENOENT;
+		}
+		if (lease_now_ms() > deadline)
+			break;
+		found = 0;
+		lease_sleep_ms(10);
+	}
+	fprintf(stderr, "# binder: " BINDER_DEVICES_ENV "=%s: every device stayed "
+		"in use for %d s (binder/stats lists processes on it, or another "
+		"test holds " BINDER_LOCK_DIR "/binder-lib-NAME.lock)\n", list,
+		BINDER_LEASE_WAIT_MS / 1000);
+	return -EBUSY;
+}
+
+static struct binder_lease *lease_of_path(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < BINDER_LEASES; i++)
+		if (leases[i].path[0] && !strcmp(leases[i].path, path))
+			return &leases[i];
+	return NULL;
+}
+
+/**
+ * binder_device_context() - the context (device) name binder shows for a device
+ * @name: a name given to binder_device_add()
+ *
+ * Return: the fixed node's name if @name got one (BINDER_DEVICES_ENV),
+ * else @name, which is then the binderfs device's name.
+ */
+const char *binder_device_context(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < BINDER_LEASES; i++)
+		if (leases[i].path[0] && !strcmp(leases[i].name, name))
+			return leases[i].node;
+	return name;
 }
 
 /**
@@ -39,13 +260,18 @@ static int binderfs_mount(void)
  * @name: device name, unique per test so that tests never share a context
  * @path: receives the device path
  * @path_size: size of @path
+ *
+ * With BINDER_DEVICES_ENV set, lease a fixed node instead (see above).
  */
 int binder_device_add(const char *name, char *path, size_t path_size)
 {
 	struct binderfs_device dev = { 0 };
 	const char *control = BINDERFS_PATH "/binder-control";
+	const char *fixed = getenv(BINDER_DEVICES_ENV);
 	int fd, ret = 0;
 
+	if (fixed && *fixed)
+		return fixed_device_add(fixed, name, path, path_size);
 	ret = binderfs_mount();
 	if (ret)
 		return ret;
@@ -61,8 +287,16 @@ int binder_device_add(const char *name, char *path, size_t path_size)
 	return ret;
 }
 
+/* Remove a binderfs device, or give a leased fixed node back. */
 int binder_device_remove(const char *path)
 {
+	struct binder_lease *l = lease_of_path(path);
+
+	if (l) {
+		close(l->lock_fd);
+		memset(l, 0, sizeof(*l));
+		return 0;
+	}
 	if (unlink(path))
 		return report("unlink", path, errno);
 	return 0;

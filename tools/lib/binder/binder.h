@@ -66,9 +66,16 @@ struct binder_msg {
 	size_t offsets_size;	/* in bytes, like the driver */
 };
 
-/* binderfs devices */
+/*
+ * binderfs devices; or, with BINDER_DEVICES_ENV set to a comma-separated
+ * list of names (a kernel without binderfs, binder_linux devices=...), one
+ * of the fixed nodes /dev/<name>, leased to one user at a time.
+ */
+#define BINDER_DEVICES_ENV	"BA_BINDER_DEVICES"
 int binder_device_add(const char *name, char *path, size_t path_size);
 int binder_device_remove(const char *path);
+/* The device name binder's debugfs shows for a name given to binder_device_add(). */
+const char *binder_device_context(const char *name);
 
 /* open, map, close */
 int binder_open(struct binder *b, const char *path, size_t map_size);

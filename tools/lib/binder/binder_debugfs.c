@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "binder.h"
@@ -64,7 +65,10 @@ static bool is_proc_header(const char *line, int *pid)
 
 static bool context_is(const char *line, const char *context)
 {
-	size_t len = context ? strlen(context) : 0;
+	size_t len;
+
+	context = binder_device_context(context);	/* a fixed node's name */
+	len = context ? strlen(context) : 0;
 
 	if (strncmp(line, "context ", 8))
 		return false;
@@ -302,9 +306,64 @@ static const char *shrinker_dir(void)
 	return dir;
 }
 
+/*
+ * Without CONFIG_SHRINKER_DEBUG (Debian's kernels) there is no shrinker
+ * directory: count the pages from binder/stats (each binder fd's
+ * "pages: active:lru:free", summed over the fds listed) and reclaim
+ * through /proc/sys/vm/drop_caches ("2": every slab shrinker, binder's
+ * included, until they free next to nothing) instead. The differences:
+ * pages of an fd already released but not yet freed are not counted, and
+ * a scan reclaims everything it can, whatever nr_to_scan says.
+ */
+#define DROP_CACHES	"/proc/sys/vm/drop_caches"
+
+static bool shrinker_fallback(void)
+{
+	static bool said;
+
+	if (!binder_debugfs_available() || access(DROP_CACHES, W_OK))
+		return false;
+	if (!said)
+		fprintf(stderr, "# binder: no shrinker debugfs (CONFIG_SHRINKER_DEBUG): "
+			"LRU pages counted from binder/stats, reclaim by "
+			DROP_CACHES "\n");
+	said = true;
+	return true;
+}
+
+static long fallback_count(void)
+{
+	char *text = read_text(BINDER_DEBUGFS_DIR "/stats");
+	const char *s;
+	int active, lru, free_pages;
+	long total = 0;
+
+	if (!text)
+		return -errno;
+	for (s = text; *s; s = next_line(s))
+		if (sscanf(s, " pages: %d:%d:%d", &active, &lru, &free_pages) == 3)
+			total += lru;
+	free(text);
+	return total;
+}
+
+static int fallback_scan(void)
+{
+	int fd = open(DROP_CACHES, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0 || write(fd, "2", 1) != 1) {
+		fprintf(stderr, "# binder: write 2 to " DROP_CACHES ": %s\n",
+			strerror(errno));
+		ret = -errno;
+	}
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
 bool binder_shrinker_available(void)
 {
-	return shrinker_dir() != NULL;
+	return shrinker_dir() != NULL || shrinker_fallback();
 }
 
 typedef void (*count_fn)(unsigned long ino, int nid, unsigned long count,
@@ -346,6 +405,8 @@ static long walk_counts(count_fn fn, void *arg)
 /* Pages on the binder shrinker's LRU, all processes together. */
 long binder_shrinker_count(void)
 {
+	if (!shrinker_dir() && shrinker_fallback())
+		return fallback_count();
 	return walk_counts(NULL, NULL);
 }
 
@@ -387,7 +448,47 @@ int binder_shrinker_scan(unsigned long nr_to_scan)
 	long ret;
 
 	if (!req.dir)
-		return -ENOENT;
+		return shrinker_fallback() ? fallback_scan() : -ENOENT;
 	ret = walk_counts(scan_one, &req);
 	return ret < 0 ? ret : req.ret;
+}
+
+/**
+ * binder_alloc_pages_read() - read the allocator's global page counts
+ * @p: receives them
+ *
+ * Return: 0, or -ENOENT where the file is absent (the stock allocator,
+ * or no debugfs), -EIO if it does not parse
+ */
+int binder_alloc_pages_read(struct binder_alloc_pages *p)
+{
+	char *text = read_text(BINDER_ALLOC_PAGES);
+	char *owned, *lru;
+	int ret = -EIO;
+
+	if (!text)
+		return -ENOENT;
+	owned = strstr(text, "pages_owned: ");
+	lru = strstr(text, "pages_lru: ");
+	if (owned && lru &&
+	    sscanf(owned, "pages_owned: %ld", &p->owned) == 1 &&
+	    sscanf(lru, "pages_lru: %ld", &p->lru) == 1)
+		ret = 0;
+	free(text);
+	return ret;
+}
+
+long binder_alloc_pages_wait_at_most(long limit, int timeout_ms)
+{
+	struct binder_alloc_pages p = { -1, -1 };
+	struct timespec ts = { 0, 20 * 1000000 };
+	int waited;
+
+	for (waited = 0; ; waited += 20) {
+		if (binder_alloc_pages_read(&p))
+			return -1;
+		if (p.owned <= limit || waited >= timeout_ms)
+			return p.owned;
+		nanosleep(&ts, NULL);
+	}
 }

@@ -56,4 +56,19 @@ bool binder_shrinker_available(void);
 long binder_shrinker_count(void);
 int binder_shrinker_scan(unsigned long nr_to_scan);
 
+/*
+ * /sys/kernel/debug/binder_alloc/pages (our allocator only): pages the
+ * allocator owns in all processes, and those of them on the binder LRU.
+ */
+#define BINDER_ALLOC_PAGES	"/sys/kernel/debug/binder_alloc/pages"
+
+struct binder_alloc_pages {
+	long owned;
+	long lru;
+};
+
+int binder_alloc_pages_read(struct binder_alloc_pages *p);
+/* Poll until the pages owned are at most @limit; returns the last count. */
+long binder_alloc_pages_wait_at_most(long limit, int timeout_ms);
+
 #endif /* BINDER_DEBUGFS_H */
