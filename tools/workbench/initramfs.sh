@@ -4,7 +4,7 @@
 #   /bin/busybox              from busybox-static
 #   /ksft/<suite>/<prog>      the tree's binderfs test and the repo's kselftests
 #   /ksft/list                "<suite name> <program>" in the order init runs them
-#   /bin/<prog>               tools/bench programs, and ba_smoke
+#   /bin/<prog>               tools/bench and tools/fuzz programs, and ba_smoke
 # Programs are built static; a dynamic one gets its libraries copied (ldd).
 # The archive is rewritten only when its content changed.
 set -e
@@ -71,6 +71,13 @@ if [ -e "$REPO/tools/bench/Makefile" ]; then
 	list=$(progs "$REPO/tools/bench" "$out/bench")
 	for p in $list; do
 		add "$out/bench/$p" "bin/$p"
+	done
+fi
+
+if [ -e "$REPO/tools/fuzz/Makefile" ]; then
+	ksft_make "$REPO/tools/fuzz" "$out/fuzz"
+	for p in $(progs "$REPO/tools/fuzz" "$out/fuzz"); do
+		add "$out/fuzz/$p" "bin/$p"
 	done
 fi
 
