@@ -81,22 +81,6 @@ struct result {
 	double secs;
 };
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
 static void __attribute__((format(printf, 3, 4)))
 set_fail(struct result *res, int kind, const char *fmt, ...)
 {
@@ -251,7 +235,7 @@ static void run_once(uint64_t seed, long ops, int procs, const uint8_t *keep,
 		     struct result *res)
 {
 	size_t size = fz_shared_size(procs, ops);
-	long start = now_ms(), deadline, abort_deadline = 0;
+	long start = binder_now_ms(), deadline, abort_deadline = 0;
 	pid_t pid[FZ_MAX_PROCS] = { 0 };
 	int alive = 0, i, kmsg, st;
 	struct fz_shared *sh;
@@ -290,7 +274,7 @@ static void run_once(uint64_t seed, long ops, int procs, const uint8_t *keep,
 	pid[0] = spawn(sh, 0);
 	alive = pid[0] > 0;
 	for (i = 0; i < 1000 && !sh->pub[0].ready && !sh->abort; i++)
-		sleep_ms(10);
+		binder_sleep_ms(10);
 	for (i = 1; i < procs; i++) {
 		pid[i] = spawn(sh, i);
 		alive += pid[i] > 0;
@@ -337,11 +321,11 @@ static void run_once(uint64_t seed, long ops, int procs, const uint8_t *keep,
 			stopped = true;
 		}
 		if (sh->abort && !abort_deadline)
-			abort_deadline = now_ms() + 40000;
-		if (now_ms() > deadline || (abort_deadline && now_ms() > abort_deadline)) {
+			abort_deadline = binder_now_ms() + 40000;
+		if (binder_now_ms() > deadline || (abort_deadline && binder_now_ms() > abort_deadline)) {
 			if (!res->fail)
 				set_fail(res, FZ_FAIL_HANG, "the run did not finish in %ld s",
-					 (now_ms() - start) / 1000);
+					 (binder_now_ms() - start) / 1000);
 			for (i = 0; i < procs; i++) {
 				if (pid[i] > 0) {
 					fprintf(stderr, "# proc %d (pid %d) still at op %ld: killed\n",
@@ -349,9 +333,9 @@ static void run_once(uint64_t seed, long ops, int procs, const uint8_t *keep,
 					kill(pid[i], SIGKILL);
 				}
 			}
-			deadline = abort_deadline = now_ms() + 10000;
+			deadline = abort_deadline = binder_now_ms() + 10000;
 		}
-		sleep_ms(5);
+		binder_sleep_ms(5);
 	}
 	sum(res, sh);
 	for (i = 0; i < procs; i++) {
@@ -365,15 +349,15 @@ static void run_once(uint64_t seed, long ops, int procs, const uint8_t *keep,
 	}
 
 	/* after the processes: the deferred release runs in a workqueue */
-	deadline = now_ms() + SETTLE_MS;
-	while ((i = binder_stats_count_procs(sh->devname)) > 0 && now_ms() < deadline)
-		sleep_ms(20);
+	deadline = binder_now_ms() + SETTLE_MS;
+	while ((i = binder_stats_count_procs(sh->devname)) > 0 && binder_now_ms() < deadline)
+		binder_sleep_ms(20);
 	if (i > 0)
 		set_fail(res, FZ_FAIL_LEAK, "%d binder procs of %s still in binder/stats after the run",
 			 i, sh->devname);
 	if (lru0 >= 0) {
-		while ((lru1 = binder_shrinker_count()) > lru0 && now_ms() < deadline)
-			sleep_ms(20);
+		while ((lru1 = binder_shrinker_count()) > lru0 && binder_now_ms() < deadline)
+			binder_sleep_ms(20);
 		if (lru1 > lru0) {
 			res->leaked += lru1 - lru0;
 			set_fail(res, FZ_FAIL_LEAK, "binder LRU at %ld pages after the run, %ld before",
@@ -386,8 +370,8 @@ static void run_once(uint64_t seed, long ops, int procs, const uint8_t *keep,
 			p1 = read_pages();
 			if (p1.owned <= p0.owned && p1.lru <= p0.lru)
 				break;
-			sleep_ms(20);
-		} while (now_ms() < deadline);
+			binder_sleep_ms(20);
+		} while (binder_now_ms() < deadline);
 		if (p1.owned > p0.owned || p1.lru > p0.lru) {
 			res->leaked += p1.owned - p0.owned;
 			set_fail(res, FZ_FAIL_LEAK,
@@ -407,7 +391,7 @@ static void run_once(uint64_t seed, long ops, int procs, const uint8_t *keep,
 			fprintf(stderr, "# kernel: %s\n", splat);
 		set_fail(res, FZ_FAIL_SPLAT, "kernel: %s", splat);
 	}
-	res->secs = (now_ms() - start) / 1000.0;
+	res->secs = (binder_now_ms() - start) / 1000.0;
 	munmap(sh, size);
 }
 
@@ -545,7 +529,7 @@ static bool fails_alike(uint64_t seed, const struct item *it, long n, int kind,
 /* Drop operations while the failure persists (ddmin, budgeted). */
 static void shrink(uint64_t seed, const struct result *res, const uint8_t *keep)
 {
-	long deadline = now_ms() + opt.shrink_seconds * 1000, n, m, start, chunk;
+	long deadline = binder_now_ms() + opt.shrink_seconds * 1000, n, m, start, chunk;
 	long tries = 0, parts = 2;
 	struct item *it = items_of(res, keep, opt.ops, opt.procs, &n), *cand;
 	bool reproduced = false;
@@ -564,11 +548,11 @@ static void shrink(uint64_t seed, const struct result *res, const uint8_t *keep)
 		return;
 	}
 	cand = calloc(n, sizeof(*cand));
-	while (cand && n > 1 && now_ms() < deadline) {
+	while (cand && n > 1 && binder_now_ms() < deadline) {
 		bool reduced = false;
 
 		chunk = (n + parts - 1) / parts;
-		for (start = 0; start < n && now_ms() < deadline; start += chunk) {
+		for (start = 0; start < n && binder_now_ms() < deadline; start += chunk) {
 			m = 0;
 			for (i = 0; i < n; i++)
 				if (i < start || i >= start + chunk)
@@ -588,7 +572,7 @@ static void shrink(uint64_t seed, const struct result *res, const uint8_t *keep)
 		}
 	}
 	printf("# shrunk to %ld operations in %ld reruns%s\n", n, tries,
-	       now_ms() >= deadline ? " (time budget spent)" : "");
+	       binder_now_ms() >= deadline ? " (time budget spent)" : "");
 	print_replay(seed, it, n);
 	free(cand);
 	free(it);
@@ -658,7 +642,7 @@ int main(int argc, char **argv)
 	};
 	const char *exec_child = NULL, *exec_device = NULL;
 	struct result res, tot = { 0 };
-	long start = now_ms(), n, failed = 0, pages_skipped = 0, pages_failed = 0;
+	long start = binder_now_ms(), n, failed = 0, pages_skipped = 0, pages_failed = 0;
 	uint8_t *keep = NULL;
 	bool seeded = false, counted = true;
 	int c;
@@ -738,7 +722,7 @@ int main(int argc, char **argv)
 	for (n = 0; n < opt.seeds; n++) {
 		uint64_t seed = opt.seed + n;
 
-		if (opt.seconds && (now_ms() - start) / 1000 >= opt.seconds)
+		if (opt.seconds && (binder_now_ms() - start) / 1000 >= opt.seconds)
 			break;
 		run_once(seed, opt.ops, opt.procs, keep, &res);
 		tot.ops += res.ops;

@@ -115,22 +115,6 @@ static bool aborted(void)
 	return __atomic_load_n(&F->sh->abort, __ATOMIC_ACQUIRE);
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
 static void count(long *c, long n)
 {
 	__atomic_add_fetch(c, n, __ATOMIC_RELAXED);
@@ -638,7 +622,7 @@ static void transact(struct binder_thread *t, const struct fz_spec *s,
 		struct binder_transaction_data_sg sg;
 	} __attribute__((packed)) c;
 	struct binder_transaction_data trd, *tr = &trd;
-	long deadline = now_ms() + CALL_TIMEOUT_MS;
+	long deadline = binder_now_ms() + CALL_TIMEOUT_MS;
 	int ret;
 
 	memset(&c, 0, sizeof(c));
@@ -663,7 +647,7 @@ static void transact(struct binder_thread *t, const struct fz_spec *s,
 		return;
 	}
 	for (;;) {
-		int left = deadline - now_ms();
+		int left = deadline - binder_now_ms();
 
 		ret = binder_read(t, &res->ev, left < 0 ? 0 : left);
 		if (ret <= 0) {
@@ -857,12 +841,12 @@ static void client_txn(struct fz_rng *r, int kind, bool oneway)
 		count(&F->me->dead_txns, 1);
 	/* the server is coming back: wait for it rather than burn operations */
 	if (res.cmd == BR_DEAD_REPLY && tflags & (FZ_MAY_DIE | FZ_RESTART)) {
-		long deadline = now_ms() + 5000;
+		long deadline = binder_now_ms() + 5000;
 
-		while (now_ms() < deadline && !aborted() &&
+		while (binder_now_ms() < deadline && !aborted() &&
 		       (!__atomic_load_n(&srv->ready, __ATOMIC_ACQUIRE) ||
 			snap_of(srv).flags & (FZ_MAY_DIE | FZ_RESTART)))
-			sleep_ms(5);
+			binder_sleep_ms(5);
 	}
 	if (res.cmd != BR_REPLY)
 		return;
@@ -949,7 +933,7 @@ static int fz_open(struct fz_rng *r)
 		.hdr.type = BINDER_TYPE_BINDER,
 		.flags = 0x7f | FLAT_BINDER_FLAG_ACCEPTS_FDS,
 	};
-	long deadline = now_ms() + 10000;
+	long deadline = binder_now_ms() + 10000;
 	int ret;
 
 	ret = binder_open(&F->b, F->sh->device, 0);
@@ -970,9 +954,9 @@ static int fz_open(struct fz_rng *r)
 	if (F->idx == 0) {
 		while (ioctl(F->b.fd, BINDER_SET_CONTEXT_MGR_EXT, &cm) < 0) {
 			/* the last context manager is released in a workqueue */
-			if (errno != EBUSY || now_ms() > deadline)
+			if (errno != EBUSY || binder_now_ms() > deadline)
 				return -errno;
-			sleep_ms(10);
+			binder_sleep_ms(10);
 		}
 	}
 	F->dofork = false;
@@ -1246,16 +1230,16 @@ static pid_t fz_fork(void)
 
 static int reap(pid_t pid, int timeout_ms, int *status)
 {
-	long deadline = now_ms() + timeout_ms;
+	long deadline = binder_now_ms() + timeout_ms;
 	pid_t ret;
 
 	while ((ret = waitpid(pid, status, WNOHANG)) == 0) {
-		if (now_ms() > deadline) {
+		if (binder_now_ms() > deadline) {
 			kill(pid, SIGKILL);
 			waitpid(pid, status, 0);
 			return -ETIMEDOUT;
 		}
-		sleep_ms(1);
+		binder_sleep_ms(1);
 	}
 	return ret < 0 ? -errno : 0;
 }
@@ -1335,7 +1319,7 @@ static void op_victim(struct fz_rng *r)
 		pause();
 		_exit(0);
 	}
-	sleep_ms(delay);
+	binder_sleep_ms(delay);
 	kill(pid, SIGKILL);
 	reap(pid, 10000, &status);
 }
@@ -1493,7 +1477,7 @@ static void op_freeze(struct fz_rng *r)
 	ret = sys(ioctl(F->b.fd, BINDER_FREEZE, &info));
 	/* -EAGAIN: sync transactions pending; -EINVAL: no proc (restarting) */
 	CHECK_ERRNO("BINDER_FREEZE", ret, 0, -EAGAIN, -EINVAL);
-	sleep_ms(fz_below(r, 20));
+	binder_sleep_ms(fz_below(r, 20));
 	info.enable = 0;
 	ret = sys(ioctl(F->b.fd, BINDER_FREEZE, &info));
 	CHECK_ERRNO("BINDER_FREEZE thaw", ret, 0, -EINVAL);
@@ -1740,7 +1724,7 @@ static void run_op(struct fz_rng *r, int op)
 		op_exec(r);
 		break;
 	case OP_IDLE:
-		sleep_ms(1 + fz_below(r, 30));
+		binder_sleep_ms(1 + fz_below(r, 30));
 		break;
 	}
 }
@@ -1872,7 +1856,7 @@ int fz_proc_main(struct fz_shared *sh, int idx)
 		set_flags(0, FZ_MAY_DIE | FZ_MAY_FAULT | FZ_UNRELIABLE | FZ_RESTART | FZ_SPLIT);
 	} else {	/* everyone's first transaction must find the server */
 		while (!__atomic_load_n(&sh->pub[0].ready, __ATOMIC_ACQUIRE) && !aborted())
-			sleep_ms(5);
+			binder_sleep_ms(5);
 	}
 	__atomic_store_n(&F->me->ready, 1, __ATOMIC_RELEASE);
 
@@ -1898,7 +1882,7 @@ int fz_proc_main(struct fz_shared *sh, int idx)
 	__atomic_store_n(&F->me->done, 1, __ATOMIC_RELEASE);
 	if (idx == 0)	/* serve until every client is done */
 		while (!__atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE))
-			sleep_ms(10);
+			binder_sleep_ms(10);
 	fz_close();
 	return 0;
 }

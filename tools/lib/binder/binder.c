@@ -89,22 +89,6 @@ static struct binder_lease {
 	int lock_fd;
 } leases[BINDER_LEASES];
 
-static long lease_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
-}
-
-static void lease_sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
 /* 1 if a binder fd is open on @node (from binder/stats), 0 if not, -1: unknown. */
 static int node_in_use(const char *node)
 {
@@ -164,7 +148,7 @@ static int lease_try(const char *node)
 		warned = true;
 	}
 	if (busy <= 0) {
-		lease_sleep_ms(20);
+		binder_sleep_ms(20);
 		busy = node_in_use(node);
 	}
 	if (busy > 0) {
@@ -177,7 +161,7 @@ static int lease_try(const char *node)
 static int fixed_device_add(const char *list, const char *name, char *path,
 			    size_t path_size)
 {
-	long deadline = lease_now_ms() + BINDER_LEASE_WAIT_MS;
+	long deadline = binder_now_ms() + BINDER_LEASE_WAIT_MS;
 	char nodes[256], *node, *save;
 	struct binder_lease *l = NULL;
 	struct stat st;
@@ -216,10 +200,10 @@ static int fixed_device_add(const char *list, const char *name, char *path,
 				"devices=%s\n", list, list);
 			return -ENOENT;
 		}
-		if (lease_now_ms() > deadline)
+		if (binder_now_ms() > deadline)
 			break;
 		found = 0;
-		lease_sleep_ms(10);
+		binder_sleep_ms(10);
 	}
 	fprintf(stderr, "# binder: " BINDER_DEVICES_ENV "=%s: every device stayed "
 		"in use for %d s (binder/stats lists processes on it, or another "
@@ -682,12 +666,22 @@ bool binder_is_final(uint32_t cmd, bool oneway)
 	}
 }
 
-static long now_ms(void)
+/* The monotonic clock in milliseconds, for timeouts. */
+long binder_now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+/* Sleep @ms milliseconds, through signals. */
+void binder_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
 }
 
 /* Why did the driver fail our last transaction? (errno, e.g. -ENOSPC) */
@@ -718,7 +712,7 @@ int binder_call(struct binder_thread *t, uint32_t handle,
 		int timeout_ms)
 {
 	bool oneway = m->flags & TF_ONE_WAY;
-	long deadline = now_ms() + timeout_ms;
+	long deadline = binder_now_ms() + timeout_ms;
 	int ret, left = timeout_ms;
 
 	ret = binder_transaction(t, handle, m);
@@ -738,7 +732,7 @@ int binder_call(struct binder_thread *t, uint32_t handle,
 			return -EPROTO;
 		}
 		if (timeout_ms >= 0) {
-			left = deadline - now_ms();
+			left = deadline - binder_now_ms();
 			if (left < 0)
 				left = 0;
 		}

@@ -102,6 +102,10 @@ int binder_transaction(struct binder_thread *t, uint32_t handle,
 int binder_reply(struct binder_thread *t, const struct binder_msg *m,
 		 binder_uintptr_t free_after);
 
+/* The monotonic clock in milliseconds; a sleep that signals do not cut short. */
+long binder_now_ms(void);
+void binder_sleep_ms(long ms);
+
 /* BR_ commands */
 int binder_read(struct binder_thread *t, struct binder_event *ev,
 		int timeout_ms);

@@ -49,18 +49,12 @@ void ba_shared_free(void *p, size_t size)
 
 long ba_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+	return binder_now_ms();
 }
 
 void ba_sleep_ms(long ms)
 {
-	struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
+	binder_sleep_ms(ms);
 }
 
 bool ba_wait_flag(const int *flag, int value, int timeout_ms)
