@@ -4,8 +4,10 @@
 # BA_BENCH_ARGS; judge every boot; print the table of
 # tools/bench/bench_table.py over all the boots of each kernel.
 # Logs: $LOGS/bench-{stock,ours}-ROUND.log, each kernel's boots concatenated
-# in bench-{stock,ours}.log, the table in bench-table.txt.
+# in bench-{stock,ours}.log, the table in bench-table.txt; with
+# BA_BENCH_CONFIG=debug (BA_BENCH_DIR=bench-debug) bench-debug-*.
 set -e -o pipefail
+dir=${BA_BENCH_DIR:-bench}
 rounds=${BA_BENCH_ROUNDS:-2}
 case $rounds in
 ''|*[!0-9]*|0) echo "make bench: BA_BENCH_ROUNDS=$rounds: want a number >= 1" >&2; exit 2 ;;
@@ -13,10 +15,10 @@ esac
 
 # Kconfig of the two trees differs (ours adds the KUnit suite's symbol),
 # the configs must not: the ratios would measure the difference.
-configs() { grep '^CONFIG_' "$BUILD/bench-$1/.config" | sort; }
-if ! diff <(configs stock) <(configs ours) > "$LOGS/bench-config.diff"; then
+configs() { grep '^CONFIG_' "$BUILD/$dir-$1/.config" | sort; }
+if ! diff <(configs stock) <(configs ours) > "$LOGS/$dir-config.diff"; then
 	echo "make bench: the stock and our kernels are not configured alike:" >&2
-	cat "$LOGS/bench-config.diff" >&2
+	cat "$LOGS/$dir-config.diff" >&2
 	exit 1
 fi
 
@@ -24,7 +26,7 @@ fi
 # the allocator found is the one meant
 judge() {
 	local what="the $1 kernel's boot $2 of $rounds" verdict found
-	if ! verdict=$(python3 "$WB/verdict.py" --boot "bench-$1-$2=$3"); then
+	if ! verdict=$(python3 "$WB/verdict.py" --boot "$dir-$1-$2=$3"); then
 		echo "$verdict" | grep -v '^== verdict' >&2
 		echo "make bench: $what failed; read $3" >&2
 		exit 1
@@ -48,28 +50,28 @@ judge() {
 
 params=("ba.label=stock")
 for a in $BA_BENCH_ARGS; do params+=("ba.arg=$a"); done
-echo "== bench: $rounds round(s) of stock then ours; binder_bench ${BA_BENCH_ARGS:-(defaults)}; load $(cut -d' ' -f1-3 /proc/loadavg)"
-rm -f "$LOGS"/bench-{stock,ours}{,-[0-9]*}.log "$LOGS/bench-table.txt"
+echo "== bench (${BA_BENCH_CONFIG:-normal} config): $rounds round(s) of stock then ours; binder_bench ${BA_BENCH_ARGS:-(defaults)}; load $(cut -d' ' -f1-3 /proc/loadavg)"
+rm -f "$LOGS/$dir"-{stock,ours}{,-[0-9]*}.log "$LOGS/$dir-table.txt"
 for round in $(seq "$rounds"); do
 	for label in stock ours; do
-		log=$LOGS/bench-$label-$round.log
+		log=$LOGS/$dir-$label-$round.log
 		params[0]=ba.label=$label
-		"$WB/boot.sh" bench "$BUILD/bench-$label/arch/x86/boot/bzImage" "$log" "${params[@]}"
+		"$WB/boot.sh" bench "$BUILD/$dir-$label/arch/x86/boot/bzImage" "$log" "${params[@]}"
 		judge "$label" "$round" "$log"
 	done
 done
 
 for label in stock ours; do
-	for round in $(seq "$rounds"); do cat "$LOGS/bench-$label-$round.log"; done \
-		> "$LOGS/bench-$label.log"
+	for round in $(seq "$rounds"); do cat "$LOGS/$dir-$label-$round.log"; done \
+		> "$LOGS/$dir-$label.log"
 done
 accel=TCG
 [ "$BA_KVM" = 1 ] && accel=KVM
 {
 	python3 "$REPO/tools/bench/bench_table.py" --qemu "$accel" \
-		"$LOGS/bench-stock.log" "$LOGS/bench-ours.log"
+		"$LOGS/$dir-stock.log" "$LOGS/$dir-ours.log"
 	echo
-	echo "qemu-system-x86_64 -accel ${accel,,} -smp 2 -m $BA_MEM; $rounds boot(s) of each kernel, alternately;" \
+	echo "qemu-system-x86_64 -accel ${accel,,} -smp 2 -m $BA_MEM; ${BA_BENCH_CONFIG:-normal} config; $rounds boot(s) of each kernel, alternately;" \
 		"binder_bench ${BA_BENCH_ARGS:-(defaults)}; host: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-	echo "logs: $LOGS/bench-stock.log, $LOGS/bench-ours.log"
-} | tee "$LOGS/bench-table.txt"
+	echo "logs: $LOGS/$dir-stock.log, $LOGS/$dir-ours.log"
+} | tee "$LOGS/$dir-table.txt"
