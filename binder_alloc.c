@@ -22,10 +22,10 @@
  *  unused:  alloc->pages[i] is a page, no allocated buffer overlaps it and
  *           it is on the freelist, still mapped to userspace.
  *
- * absent -> claimed:  binder_install_page(), after the buffer was carved,
- *                     with cmpxchg(); one installer wins.
- * claimed -> in use:  binder_install_page() publishes the inserted page.
- * claimed -> absent:  binder_install_page(), when installation failed.
+ * absent -> claimed:  binder_install_buffer_pages(), after the buffer was
+ *                     carved, with cmpxchg(); one installer wins.
+ * claimed -> in use:  binder_publish_slot() publishes the inserted page.
+ * claimed -> absent:  binder_publish_slot(), when installation failed.
  * in use -> unused:   binder_free_buf_locked().
  * unused -> in use:   binder_alloc_new_buf_locked() takes the page off the
  *                     freelist; no installation is needed.
@@ -665,8 +665,9 @@ void binder_vma_unlock_read(struct mm_struct *mm, struct binder_vma_lock *vl)
  * alloc lock dropped, by the thread that carved it. Two buffers can share
  * a page, and so can their installers: the slot decides between them. An
  * installer claims an empty slot with cmpxchg(NULL -> BINDER_PAGE_CLAIMED),
- * inserts its page and publishes it in the slot; one that finds the slot
- * claimed waits for that outcome, and one that finds a page uses it.
+ * inserts its page and publishes it in the slot with xchg(); one that
+ * finds the slot claimed waits for that outcome, and one that finds a page
+ * uses it.
  *
  * Nothing but the claim keeps two installers apart. -EBUSY from
  * vm_insert_page() would only say that a PTE is there now; our PTEs can
@@ -679,115 +680,183 @@ void binder_vma_unlock_read(struct mm_struct *mm, struct binder_vma_lock *vl)
  * empty it.
  */
 
-/* Insert a new page at @index for the claim we hold: the page or ERR_PTR(). */
-static struct page *binder_install_single_page(struct binder_alloc *alloc,
-					       unsigned long index,
-					       unsigned long addr)
+/*
+ * An installer claims the slots it finds empty, in ascending order, up to
+ * BINDER_INSTALL_BATCH of them, then installs them together: one mm
+ * reference and one VMA lock for the batch (the pages are allocated before
+ * the lock is taken, so that allocation may reclaim freely), the slots
+ * published one by one afterwards. It never waits for another installer's
+ * claim while it holds claims of its own: it installs and publishes its
+ * batch first, so installers cannot wait for each other in a cycle.
+ */
+#define BINDER_INSTALL_BATCH	16
+
+/**
+ * struct binder_install_batch - slots claimed by one installer
+ * @index: the claimed slots, ascending
+ * @page:  the page allocated for each, or NULL
+ * @nr:    number of claims held
+ */
+struct binder_install_batch {
+	unsigned long index[BINDER_INSTALL_BATCH];
+	struct page *page[BINDER_INSTALL_BATCH];
+	unsigned int nr;
+};
+
+/*
+ * Insert the batch's pages in order, stopping at the first failure. A VMA
+ * found for one page is kept locked for the next ones it spans: its end
+ * cannot move while it is held for read. Return: 0 or the error, and in
+ * *@inserted the number of pages inserted.
+ */
+static int binder_insert_batch(struct binder_alloc *alloc,
+			       struct binder_install_batch *b,
+			       unsigned int *inserted)
 {
 	struct mm_struct *mm = alloc->mm;
-	struct binder_vma_lock vl;
-	struct page *page;
-	int ret;
+	struct binder_vma_lock vl = { };
+	bool locked = false;
+	unsigned int i;
+	int ret = 0;
 
-	if (!mmget_not_zero(mm))
-		return ERR_PTR(-ESRCH);
+	for (i = 0; i < b->nr; i++) {
+		unsigned long addr = alloc->buffer + b->index[i] * PAGE_SIZE;
 
-	page = binder_alloc_page_alloc(alloc, index);
-	if (!page) {
-		page = ERR_PTR(-ENOMEM);
-		goto out_mmput;
-	}
-
-	/*
-	 * Once mapped is clear (close() of a piece of our VMA, after a
-	 * partial munmap or an mremap), it stays clear, and an installer
-	 * that sees it so inserts nothing. One that saw it set may still
-	 * insert while close() of another, split-off piece runs: harmless,
-	 * the VMA we hold is ours and munmap cannot get past its lock, so
-	 * the page is zapped with it (the model in tools/model checks this).
-	 */
-	binder_vma_lock_read(mm, addr, &vl);
-	if (vl.vma && binder_alloc_vma_is_ours(alloc, vl.vma) &&
-	    binder_alloc_is_mapped(alloc))
-		ret = vm_insert_page(vl.vma, addr, page);
-	else
-		ret = -ESRCH;
-	binder_vma_unlock_read(mm, &vl);
-
-	if (ret) {
-		/* The claim rules out a PTE of ours: say so if one is there. */
-		if (ret == -EBUSY)
-			pr_warn_ratelimited("%d: a PTE the allocator never installed at offset %lx\n",
-					    alloc->pid, addr - alloc->buffer);
-		binder_alloc_free_page_and_mdata(page);
-		page = ERR_PTR(ret);
-	}
-out_mmput:
-	mmput_async(mm);
-	return page;
-}
-
-/* Make sure page @index is installed, for a buffer that overlaps it. */
-static int binder_install_page(struct binder_alloc *alloc,
-			       unsigned long index, unsigned long addr)
-{
-	struct page **slot = &alloc->pages[index];
-	struct page *page;
-	int ret;
-
-	for (;;) {
-		page = binder_alloc_slot(alloc, index);
-		if (page == BINDER_PAGE_CLAIMED) {
-			wait_var_event(slot, READ_ONCE(*slot) !=
-					     BINDER_PAGE_CLAIMED);
-			continue;
+		if (!locked || addr >= vl.vma->vm_end) {
+			if (locked)
+				binder_vma_unlock_read(mm, &vl);
+			binder_vma_lock_read(mm, addr, &vl);
+			locked = true;
 		}
-		if (page)
-			return 0;
-		if (!cmpxchg(slot, NULL, BINDER_PAGE_CLAIMED))
+		/*
+		 * Once mapped is clear (close() of a piece of our VMA, after a
+		 * partial munmap or an mremap), it stays clear, and an
+		 * installer that sees it so inserts nothing. One that saw it
+		 * set may still insert while close() of another, split-off
+		 * piece runs: harmless, the VMA we hold is ours and munmap
+		 * cannot get past its lock, so the page is zapped with it
+		 * (the model in tools/model checks this).
+		 */
+		if (!vl.vma || !binder_alloc_vma_is_ours(alloc, vl.vma) ||
+		    !binder_alloc_is_mapped(alloc)) {
+			ret = -ESRCH;
+			break;
+		}
+		ret = vm_insert_page(vl.vma, addr, b->page[i]);
+		if (ret)
 			break;
 	}
-
-	trace_binder_alloc_page_start(alloc, index);
-	page = binder_install_single_page(alloc, index, addr);
-	ret = PTR_ERR_OR_ZERO(page);
-	/*
-	 * Publish the page, or give the slot up to a waiter, which then
-	 * tries itself. xchg() is a full barrier: it orders the page's
-	 * initialisation before the slot store (the release that
-	 * binder_alloc_slot() pairs with), and the store before
-	 * wake_up_var()'s look for waiters.
-	 */
-	WARN_ON_ONCE(xchg(slot, ret ? NULL : page) != BINDER_PAGE_CLAIMED);
-	wake_up_var(slot);
-	if (ret) {
-		binder_alloc_debug(BINDER_DEBUG_USER_ERROR,
-				   "%d: failed to install page at offset %lx: %d\n",
-				   alloc->pid, addr - alloc->buffer, ret);
-		return ret;
-	}
-	atomic_long_inc(&binder_alloc_installs);
-	trace_binder_alloc_page_end(alloc, index);
-	return 0;
+	if (locked)
+		binder_vma_unlock_read(mm, &vl);
+	*inserted = i;
+	return ret;
 }
 
+/* Give slot @index its page, or back to NULL; wake who waits for it. */
+static void binder_publish_slot(struct binder_alloc *alloc,
+				unsigned long index, struct page *page)
+{
+	struct page **slot = &alloc->pages[index];
+
+	/*
+	 * xchg() is a full barrier: it orders the page's initialisation
+	 * before the slot store (the release that binder_alloc_slot() pairs
+	 * with), and the store before wake_up_var()'s look for waiters.
+	 */
+	WARN_ON_ONCE(xchg(slot, page) != BINDER_PAGE_CLAIMED);
+	wake_up_var(slot);
+}
+
+/*
+ * Install the pages of the claims in @b and give up every claim: a slot
+ * gets its page if the page was inserted, NULL otherwise (a waiter then
+ * tries itself). Return: 0, or the first error.
+ */
+static int binder_install_batch(struct binder_alloc *alloc,
+				struct binder_install_batch *b)
+{
+	struct mm_struct *mm = alloc->mm;
+	unsigned int i, inserted = 0;
+	bool mm_held;
+	int ret = 0;
+
+	if (!b->nr)
+		return 0;
+
+	mm_held = mmget_not_zero(mm);
+	if (!mm_held)
+		ret = -ESRCH;
+	for (i = 0; i < b->nr && !ret; i++) {
+		trace_binder_alloc_page_start(alloc, b->index[i]);
+		b->page[i] = binder_alloc_page_alloc(alloc, b->index[i]);
+		if (!b->page[i])
+			ret = -ENOMEM;
+	}
+	if (!ret)
+		ret = binder_insert_batch(alloc, b, &inserted);
+	if (mm_held)
+		mmput_async(mm);
+
+	/* The claim rules out a PTE of ours: say so if one is there. */
+	if (ret == -EBUSY)
+		pr_warn_ratelimited("%d: a PTE the allocator never installed at offset %lx\n",
+				    alloc->pid, b->index[inserted] * PAGE_SIZE);
+	if (ret)
+		binder_alloc_debug(BINDER_DEBUG_USER_ERROR,
+				   "%d: failed to install page at offset %lx: %d\n",
+				   alloc->pid, b->index[inserted] * PAGE_SIZE, ret);
+
+	for (i = 0; i < b->nr; i++) {
+		if (i < inserted) {
+			binder_publish_slot(alloc, b->index[i], b->page[i]);
+			atomic_long_inc(&binder_alloc_installs);
+			trace_binder_alloc_page_end(alloc, b->index[i]);
+			continue;
+		}
+		if (b->page[i])
+			binder_alloc_free_page_and_mdata(b->page[i]);
+		binder_publish_slot(alloc, b->index[i], NULL);
+	}
+	b->nr = 0;
+	return ret;
+}
+
+/* Make sure every page @buffer's first @size bytes touch is installed. */
 static int binder_install_buffer_pages(struct binder_alloc *alloc,
 				       struct binder_buffer *buffer,
 				       size_t size)
 {
-	unsigned long first = PAGE_ALIGN_DOWN(buffer->user_data);
-	unsigned long last = PAGE_ALIGN(buffer->user_data + size);
-	unsigned long addr;
+	unsigned long index = binder_alloc_page_index(alloc,
+				PAGE_ALIGN_DOWN(buffer->user_data));
+	unsigned long end = binder_alloc_page_index(alloc,
+				PAGE_ALIGN(buffer->user_data + size));
+	struct binder_install_batch b = { .nr = 0 };
+	int ret = 0;
 
-	for (addr = first; addr < last; addr += PAGE_SIZE) {
-		int ret = binder_install_page(alloc,
-					      binder_alloc_page_index(alloc, addr),
-					      addr);
+	while (index < end && !ret) {
+		struct page **slot = &alloc->pages[index];
+		struct page *page = binder_alloc_slot(alloc, index);
 
-		if (ret)
-			return ret;
+		if (page == BINDER_PAGE_CLAIMED) {
+			ret = binder_install_batch(alloc, &b);
+			if (!ret)
+				wait_var_event(slot, READ_ONCE(*slot) !=
+						     BINDER_PAGE_CLAIMED);
+			continue;	/* a page, or NULL to claim */
+		}
+		if (!page) {
+			if (cmpxchg(slot, NULL, BINDER_PAGE_CLAIMED))
+				continue;	/* somebody else's claim */
+			b.index[b.nr] = index;
+			b.page[b.nr] = NULL;
+			if (++b.nr == BINDER_INSTALL_BATCH)
+				ret = binder_install_batch(alloc, &b);
+		}
+		index++;
 	}
-	return 0;
+	if (!ret)
+		ret = binder_install_batch(alloc, &b);
+	return ret;
 }
 
 /*

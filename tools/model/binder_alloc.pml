@@ -305,9 +305,11 @@ inline insert(i)
 	}
 }
 
+#ifdef MUTATION_NO_CLAIM
 /*
- * The part of installing a page that runs without the slot decided:
- * mm reference, page, VMA lock, insert. Sets ret (and p on success).
+ * MUTATION_NO_CLAIM: the design before issue 11, one page at a time: mm
+ * reference, page, VMA lock, insert; -EBUSY means another installer won:
+ * look its page up (GUP, FOLL_NOFAULT) and publish it. Sets ret.
  */
 inline install_single(i)
 {
@@ -325,14 +327,7 @@ inline install_single(i)
 		atomic { vma_unlock(i); found = NONE };
 		atomic {
 			if
-			:: ret != E_OK ->
-#ifndef MUTATION_NO_CLAIM
-				ASSERT(2, ret != E_BUSY);
-#endif
-#ifndef MUTATION_LEAK_ON_ERROR
-				alloc_drop(p);
-#endif
-				p = 0
+			:: ret != E_OK -> alloc_drop(p); p = 0
 			:: else
 			fi;
 			mm_put()
@@ -342,11 +337,6 @@ inline install_single(i)
 	fi
 }
 
-#ifdef MUTATION_NO_CLAIM
-/*
- * The design before issue 11: -EBUSY means another installer won; look
- * its page up (GUP, FOLL_NOFAULT) and publish it.
- */
 inline adopt(i)
 {
 	/* mmap_read_lock(), vma_lookup(), get_user_pages_remote() */
@@ -364,51 +354,10 @@ inline adopt(i)
 	};
 	mmr--
 }
-#endif
 
-#ifndef MUTATION_NO_CLAIM
-/* Install page i with the slot claimed first (the design); sets ret. */
-inline install_claim(i)
+/* Check the slot without a lock, install, publish unconditionally. */
+inline install_nc(b, i)
 {
-	do
-	:: /* C: binder_alloc_slot() */
-	   s = slot[i];
-	   if
-	   :: ISPAGE(s) -> ret = E_OK; break
-	   :: s == CLAIMED ->
-		/* C: wait_var_event() on the slot */
-		(slot[i] != CLAIMED)
-	   :: s == 0 ->
-		/* C: binder_install_page() claims with cmpxchg() */
-		atomic {
-			if
-			:: slot[i] == 0 -> set_slot(i, CLAIMED); s = CLAIMED
-			:: else -> s = 0
-			fi
-		};
-		if
-		:: s == CLAIMED ->
-			/* C: binder_install_single_page() */
-			install_single(i);
-			/* C: binder_install_page() xchg()s the page or NULL in, wake_up_var() */
-			atomic {
-				ASSERT(4, slot[i] == CLAIMED);
-				if
-				:: ret == E_OK -> set_slot(i, p)
-				:: else -> set_slot(i, 0)
-				fi
-			};
-			break
-		:: else
-		fi
-	   fi
-	od
-}
-#else
-/* MUTATION_NO_CLAIM: the design before issue 11; sets ret. */
-inline install_claim(i)
-{
-	/* MUTATION_NO_CLAIM: check the slot without a lock, publish unconditionally */
 	if
 	:: ISPAGE(slot[i]) -> ret = E_OK
 	:: else ->
@@ -418,15 +367,7 @@ inline install_claim(i)
 		:: ret == E_BUSY -> adopt(i)
 		:: else
 		fi
-	fi
-}
-#endif
-
-/* Make sure page i is installed for buffer b; sets ret. */
-inline install(b, i)
-{
-	install_claim(i);
-	/* model: the buffer now uses the page in the slot (P4) */
+	fi;
 	atomic {
 		if
 		:: ret == E_OK -> bpg[b * NS + i] = slot[i]
@@ -435,6 +376,128 @@ inline install(b, i)
 		p = 0; s = 0
 	}
 }
+
+inline install_pages(b)
+{
+	ret = E_OK;
+	i = FIRST(b);
+	do
+	:: i < NS && ret == E_OK -> install_nc(b, i); i++
+	:: else -> break
+	od
+}
+#else
+/*
+ * Install the slots the batch has claimed (cl[]): one mm reference, a page
+ * for each, then the inserts in order, each under the read lock of the
+ * VMA at its address, then every claim given up: the page if it was
+ * inserted, else NULL. Each address is a VMA piece of its own here, so
+ * the batch takes one VMA lock per page; where the C code keeps one VMA
+ * locked across several inserts it only rules interleavings out. Sets ret.
+ */
+inline install_batch(b)
+{
+	if
+	:: cl[0] || cl[1] ->
+		ret = E_OK;
+		/* C: binder_install_batch(), mmget_not_zero() */
+		atomic { if :: mm_users > 0 -> mm_users++; held = 1 :: else -> ret = E_SRCH fi };
+		k = 0;
+		do
+		:: k < NS && ret == E_OK ->
+			if :: cl[k] -> page_alloc(k); bp[k] = p; p = 0 :: else fi;
+			k++
+		:: else -> break
+		od;
+		/* C: binder_insert_batch() */
+		k = 0;
+		do
+		:: k < NS && ret == E_OK ->
+			if
+			:: cl[k] ->
+				/* C: binder_vma_lock_read() */
+				vma_lock(k);
+				p = bp[k];
+				insert(k);
+				atomic {
+					vma_unlock(k); found = NONE; p = 0;
+					if :: ret == E_OK -> ins[k] = 1 :: else fi
+				}
+			:: else
+			fi;
+			k++
+		:: else -> break
+		od;
+		atomic {
+			ASSERT(2, ret != E_BUSY);
+			if :: held -> mm_put(); held = 0 :: else fi
+		};
+		k = 0;
+		do
+		:: k < NS ->
+			if
+			:: cl[k] ->
+				/* C: binder_publish_slot() xchg()s the page or NULL in, wake_up_var() */
+				atomic {
+#ifndef MUTATION_LEAK_ON_ERROR
+					if :: !ins[k] && bp[k] != 0 -> alloc_drop(bp[k]) :: else fi;
+#endif
+					ASSERT(4, slot[k] == CLAIMED);
+					if
+					:: ins[k] -> set_slot(k, bp[k]); bpg[b * NS + k] = bp[k]
+					:: else -> set_slot(k, 0)
+					fi;
+					cl[k] = 0; ins[k] = 0; bp[k] = 0
+				}
+			:: else
+			fi;
+			k++
+		:: else -> k = 0; break
+		od
+	:: else
+	fi
+}
+
+/*
+ * Make sure every page of buffer b is installed: claim the empty slots in
+ * order into the batch; before waiting for another installer's claim,
+ * install the batch, so nobody waits while holding claims. Sets ret.
+ */
+inline install_pages(b)
+{
+	ret = E_OK;
+	i = FIRST(b);
+	do
+	:: ret == E_OK && (i == NS || flush) && (cl[0] || cl[1]) ->
+		install_batch(b);
+		flush = 0
+	:: ret == E_OK && i < NS && !flush ->
+		/* C: binder_alloc_slot() */
+		s = slot[i];
+		if
+		:: ISPAGE(s) ->
+			/* model: the buffer now uses the page in the slot (P4) */
+			atomic { bpg[b * NS + i] = s; i++ }
+		:: s == CLAIMED && (cl[0] || cl[1]) ->
+			/* install the batch before waiting */
+			flush = 1
+		:: s == CLAIMED && !(cl[0] || cl[1]) ->
+			/* C: wait_var_event() on the slot */
+			(slot[i] != CLAIMED)
+		:: s == 0 ->
+			/* C: binder_install_buffer_pages() claims with cmpxchg() */
+			atomic {
+				if
+				:: slot[i] == 0 -> set_slot(i, CLAIMED); cl[i] = 1; i++
+				:: else
+				fi
+			}
+		fi
+	:: else -> break
+	od;
+	atomic { i = 0; s = 0 }
+}
+#endif
 
 /* binder.c reads and writes a buffer through alloc->pages[]. */
 inline use(b)
@@ -477,6 +540,10 @@ inline free_buf(b)
 proctype sender(byte b)
 {
 	byte r, i, s, p, ret, found, how;
+#ifndef MUTATION_NO_CLAIM
+	byte k, bp[NS];
+	bool held, flush, cl[NS], ins[NS];
+#endif
 
 	do
 	:: r >= ROUNDS(b) -> break
@@ -505,12 +572,7 @@ proctype sender(byte b)
 			mutex_unlock()
 		};
 		/* C: binder_install_buffer_pages() */
-		ret = E_OK;
-		i = FIRST(b);
-		do
-		:: i < NS && ret == E_OK -> install(b, i); i++
-		:: else -> break
-		od;
+		install_pages(b);
 		if
 		:: ret == E_OK ->
 			/* C: binder_alloc_copy_user_to_buffer() */
