@@ -1374,6 +1374,34 @@ static void binder_alloc_test_install_failure_frees_buffer(struct kunit *test)
 	binder_alloc_test_release(test);
 }
 
+/*
+ * A buffer larger than one install batch (16 pages): every page is
+ * installed, and each is the page the user mapping shows at its address.
+ */
+static void binder_alloc_test_install_beyond_one_batch(struct kunit *test)
+{
+	struct binder_alloc_test *priv = test->priv;
+	struct binder_alloc *alloc = test_alloc(test);
+	const unsigned long pages = 40;
+	struct binder_buffer *buffer;
+	unsigned long i;
+
+	binder_alloc_test_map(test, SZ_256K);
+	buffer = test_new_buf(test, pages * PAGE_SIZE, false);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buffer));
+	for (i = 0; i < pages; i++) {
+		expect_page_state(test, i, PAGE_IN_USE, "after install");
+		KUNIT_EXPECT_PTR_EQ_MSG(test,
+					test_user_page(priv->uaddr + i * PAGE_SIZE),
+					binder_alloc_installed_page(alloc, i),
+					"page %lu: the user maps another page", i);
+	}
+	expect_page_state(test, pages, PAGE_ABSENT, "past the buffer");
+
+	binder_alloc_free_buf(alloc, buffer);
+	binder_alloc_test_release(test);
+}
+
 static void binder_alloc_test_no_alloc_after_munmap(struct kunit *test)
 {
 	binder_alloc_test_map(test, SZ_64K);
@@ -2243,6 +2271,7 @@ static struct kunit_case binder_alloc_test_cases[] = {
 	KUNIT_CASE(binder_alloc_test_install_claim_survives_user_zap),
 	KUNIT_CASE(binder_alloc_test_install_waiter_retries_failed_claim),
 	KUNIT_CASE(binder_alloc_test_install_failure_frees_buffer),
+	KUNIT_CASE(binder_alloc_test_install_beyond_one_batch),
 	KUNIT_CASE(binder_alloc_test_no_alloc_after_munmap),
 	KUNIT_CASE(binder_alloc_test_close_of_copy_keeps_mapping),
 	KUNIT_CASE(binder_alloc_test_concurrent_install_reclaim),
