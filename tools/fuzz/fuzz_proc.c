@@ -57,6 +57,7 @@ struct fz {
 	size_t moved_len;
 	bool dofork;		/* MADV_DOFORK on the mapping */
 	bool space_unknown;	/* something we do not track may hold space */
+	bool map_lost;		/* a hole of the mapping's range was taken */
 	int pipefd[2];
 	uint8_t *tx;		/* payload to send */
 	uint8_t *sg;		/* sg buffers to send */
@@ -869,10 +870,30 @@ static void client_txn(struct fz_rng *r, int kind, bool oneway)
 
 /* ---- mm operations on our own binder mapping --------------------------- */
 
+/*
+ * The mapping's range stays ours to the end: a hole that munmap or mremap
+ * leaves in it is covered at once by a PROT_NONE placeholder, so that no
+ * thread stack, malloc arena or hog lands there, to be unmapped by
+ * unmap_all() or overwritten by a MAP_FIXED stranger while still in use.
+ * Where another thread got there first, the range is left alone at close.
+ */
+static void reserve_hole(unsigned long addr, size_t len)
+{
+	void *m = mmap((void *)addr, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+		       MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (m == MAP_FAILED || (unsigned long)m != addr) {
+		if (m != MAP_FAILED)
+			munmap(m, len);
+		F->map_lost = true;
+	}
+}
+
 static void unmap_all(void)
 {
-	if (F->map)
+	if (F->map && !F->map_lost)
 		munmap((void *)F->map, F->map_len);
+	F->map_lost = false;
 	if (F->moved)
 		munmap((void *)F->moved, F->moved_len);
 	F->moved = 0;
@@ -1140,12 +1161,14 @@ static void op_munmap(struct fz_rng *r)
 	set_flags(FZ_MAY_FAULT | FZ_MAY_DIE, 0);
 	ret = sys(munmap((void *)(F->map + off), len));
 	CHECK_ERRNO("munmap", ret, 0);
+	if (!ret)
+		reserve_hole(F->map + off, len);
 }
 
 static void op_mremap(struct fz_rng *r)
 {
 	void *to, *m;
-	size_t len;
+	size_t len, to_len;
 	int how = fz_below(r, 3), ret;
 
 	if (!F->map || F->moved)
@@ -1162,13 +1185,18 @@ static void op_mremap(struct fz_rng *r)
 		F->moved = (unsigned long)to;
 		F->moved_len = len;
 		CHECK_ERRNO("mremap move", ret, 0, -EINVAL, -EFAULT, -ENOMEM);
+		if (!ret)
+			reserve_hole(F->map, len);
 		break;
 	case 1:		/* shrink in place */
 		if (len <= FZ_PAGE)
 			return;
-		m = mremap((void *)F->map, len, (1 + fz_below(r, len / FZ_PAGE - 1)) * FZ_PAGE, 0);
+		to_len = (1 + fz_below(r, len / FZ_PAGE - 1)) * FZ_PAGE;
+		m = mremap((void *)F->map, len, to_len, 0);
 		ret = m == MAP_FAILED ? -errno : 0;
 		CHECK_ERRNO("mremap shrink", ret, 0, -EINVAL, -EFAULT, -ENOMEM);
+		if (!ret)
+			reserve_hole(F->map + to_len, len - to_len);
 		break;
 	default:	/* the pages move, the old range stays mapped */
 		m = mremap((void *)F->map, len, len, MREMAP_MAYMOVE | MREMAP_DONTUNMAP);
