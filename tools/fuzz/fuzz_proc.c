@@ -68,6 +68,7 @@ struct fz {
 	int looper_stop;
 	bool looper_on;
 	uint8_t *reply;
+	uint8_t *reply_sg;	/* the server's sg buffers of replies */
 };
 
 static struct fz *F;	/* this process's */
@@ -294,7 +295,6 @@ static void live_free_all(struct receiver *r)
 struct check {
 	const struct fz_spec *s;
 	const struct binder_event *ev;
-	bool reply;
 	/* results */
 	int sig;
 	char what[160];
@@ -343,11 +343,6 @@ static void check_contents(struct check *c)
 	size_t at = 0;
 	int i;
 
-	if (c->reply) {
-		check_range(c, "reply", data, 0, s->reply_size,
-			    fz_seed_reply(s->code), 0, 0);
-		return;
-	}
 	for (i = 0; i < s->nobj; i++) {
 		if (offs[i] != s->offs[i])
 			mismatch(c, "offset %d is %llu, sent %llu", i,
@@ -463,9 +458,10 @@ static int __attribute__((noinline)) check_protected(struct check *c)
 }
 
 /*
- * Check a received transaction or reply against its spec. @p is the
- * receiver's own published state, @before a snapshot taken before the
- * read. Adds the buffer to @r's live ones (the caller frees it).
+ * Check a received transaction, or with @reply the reply to it, against
+ * the spec @s of the transaction. @before is a snapshot of the receiver's
+ * own published state taken before the read. Adds the buffer to @r's
+ * live ones (the caller frees it).
  */
 static void check_received(struct receiver *r, const struct binder_event *ev,
 			   const struct fz_spec *s, bool reply, struct snap before)
@@ -473,22 +469,25 @@ static void check_received(struct receiver *r, const struct binder_event *ev,
 	unsigned long a = ev->tr.data.ptr.buffer;
 	size_t len = fz_align8(ev->tr.data_size) + fz_align8(ev->tr.offsets_size);
 	const char *what = reply ? "reply" : "transaction";
-	struct check c = { .s = s, .ev = ev, .reply = reply };
+	struct fz_spec rs;
+	struct check c;
 	int i, flags, sig;
 
-	if (!reply)
-		len += fz_align8(s->sg_size);
+	if (reply) {
+		fz_reply_spec(&rs, s);
+		s = &rs;
+	}
+	c = (struct check){ .s = s, .ev = ev };
+	len += fz_align8(s->sg_size);
 	if (len < 8)
 		len = 8;
 	/* what the kernel says, before reading anything */
-	if (ev->tr.data_size != (reply ? s->reply_size : s->size) ||
-	    ev->tr.offsets_size != (reply ? 0 : s->nobj * 8ULL)) {
+	if (ev->tr.data_size != s->size || ev->tr.offsets_size != s->nobj * 8ULL) {
 		fail(FZ_FAIL_PAYLOAD, "%s %#x (%s): %llu+%llu bytes, sent %llu+%u",
 		     what, s->code, fz_kind_names[s->kind],
 		     (unsigned long long)ev->tr.data_size,
 		     (unsigned long long)ev->tr.offsets_size,
-		     (unsigned long long)(reply ? s->reply_size : s->size),
-		     reply ? 0 : s->nobj * 8);
+		     (unsigned long long)s->size, s->nobj * 8);
 	}
 	if (a < F->map || a + len > F->map + F->space) {
 		fail(FZ_FAIL_OVERLAP, "%s %#x: buffer %#lx+%zu outside the buffer space %#lx+%zu",
@@ -501,7 +500,7 @@ static void check_received(struct receiver *r, const struct binder_event *ev,
 		return;
 	}
 	live_add(r, a, len);
-	if (ev->tr.data_size != (reply ? s->reply_size : s->size))
+	if (ev->tr.data_size != s->size)
 		return;
 
 	sig = check_protected(&c);
@@ -527,10 +526,13 @@ static void check_received(struct receiver *r, const struct binder_event *ev,
 
 /* ---- sending ---------------------------------------------------------- */
 
-/* Build the transaction of @s in F->tx / F->sg; returns the offsets. */
-static const binder_size_t *build(const struct fz_spec *s, binder_size_t *offs)
+/*
+ * Build the transaction or reply of @s: its data in @d, its sg buffers in
+ * @sgbuf (2 * FZ_SG_MAX bytes); returns the offsets, in @offs.
+ */
+static const binder_size_t *build(const struct fz_spec *s, binder_size_t *offs,
+				  uint8_t *d, uint8_t *sgbuf)
 {
-	uint8_t *d = F->tx;
 	/* what must not fit is never read: spare the fill */
 	size_t fill = s->size < FZ_MAX_TXN && s->expect != -ENOSPC ? s->size : 0;
 	int i;
@@ -574,7 +576,7 @@ static const binder_size_t *build(const struct fz_spec *s, binder_size_t *offs)
 		}
 		case BINDER_TYPE_PTR: {
 			struct binder_buffer_object *b = o;
-			uint8_t *sg = F->sg + (i ? FZ_SG_MAX : 0);
+			uint8_t *sg = sgbuf + (i ? FZ_SG_MAX : 0);
 
 			memset(b, 0, sizeof(*b));
 			b->hdr.type = BINDER_TYPE_PTR;
@@ -614,8 +616,14 @@ struct call {
 	struct binder_event ev;
 };
 
-static void transact(struct binder_thread *t, const struct fz_spec *s,
-		     struct call *res)
+/*
+ * Write @s: BC_TRANSACTION or, for a @reply, BC_REPLY; their _SG forms
+ * where @s has buffers. Built in @data and @sgbuf, sent with @code and
+ * @flags. Returns what binder_write() returns.
+ */
+static int write_txn(struct binder_thread *t, const struct fz_spec *s,
+		     bool reply, uint32_t code, uint32_t flags, uint8_t *data,
+		     uint8_t *sgbuf)
 {
 	binder_size_t offs[FZ_MAX_OBJS];
 	struct {
@@ -623,26 +631,37 @@ static void transact(struct binder_thread *t, const struct fz_spec *s,
 		struct binder_transaction_data_sg sg;
 	} __attribute__((packed)) c;
 	struct binder_transaction_data trd, *tr = &trd;
-	long deadline = binder_now_ms() + CALL_TIMEOUT_MS;
-	int ret;
+	bool sg = s->kind == TK_SG;
 
 	memset(&c, 0, sizeof(c));
 	memset(&trd, 0, sizeof(trd));
-	memset(res, 0, sizeof(*res));
-	c.cmd = s->kind == TK_SG ? BC_TRANSACTION_SG : BC_TRANSACTION;
+	if (reply)
+		c.cmd = sg ? BC_REPLY_SG : BC_REPLY;
+	else
+		c.cmd = sg ? BC_TRANSACTION_SG : BC_TRANSACTION;
 	tr->target.handle = 0;
-	tr->code = s->code;
-	tr->flags = s->flags | (s->oneway ? TF_ONE_WAY : 0);
+	tr->code = code;
+	tr->flags = flags;
 	tr->data_size = s->size;
 	tr->offsets_size = s->nobj * 8;
-	tr->data.ptr.buffer = (uintptr_t)F->tx;
-	tr->data.ptr.offsets = (uintptr_t)build(s, offs);
+	tr->data.ptr.buffer = (uintptr_t)data;
+	tr->data.ptr.offsets = (uintptr_t)build(s, offs, data, sgbuf);
 	if (s->kind == TK_BAD_PTR)
 		tr->data.ptr.buffer = 4096;	/* never mapped (mmap_min_addr) */
 	c.sg.buffers_size = s->sg_size;
 	memcpy(&c.sg.transaction_data, &trd, sizeof(trd));
-	ret = binder_write(t, &c, c.cmd == BC_TRANSACTION_SG ? sizeof(c) :
-			   sizeof(c.cmd) + sizeof(*tr));
+	return binder_write(t, &c, sg ? sizeof(c) : sizeof(c.cmd) + sizeof(*tr));
+}
+
+static void transact(struct binder_thread *t, const struct fz_spec *s,
+		     struct call *res)
+{
+	long deadline = binder_now_ms() + CALL_TIMEOUT_MS;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	ret = write_txn(t, s, false, s->code,
+			s->flags | (s->oneway ? TF_ONE_WAY : 0), F->tx, F->sg);
 	if (ret) {
 		res->ret = ret;
 		return;
@@ -764,9 +783,10 @@ static int __attribute__((noinline)) zero_protected(const uint8_t *p, size_t len
 }
 
 /*
- * A TF_CLEAR_BUF buffer is zeroed when freed: where its pages are still
- * mapped, we read zeros. Nothing else allocates in a client's space
- * meanwhile; the shrinker may have taken the pages (a fault) since.
+ * A TF_CLEAR_BUF buffer is zeroed when freed: where the pages of the reply
+ * to @s are still mapped, we read zeros. Nothing else allocates in a
+ * client's space meanwhile; the shrinker may have taken the pages (a
+ * fault) since.
  */
 static void check_cleared(const struct binder_event *ev, const struct fz_spec *s,
 			  struct snap before)
@@ -1759,11 +1779,22 @@ static void run_op(struct fz_rng *r, int op)
 
 /* ---- process 0: the looper ----------------------------------------------- */
 
+/*
+ * BC_REPLY, or BC_REPLY_SG for a reply with buffers, of the reply to @s:
+ * built like a transaction, in the server's own reply buffers.
+ */
+static void send_reply(struct binder_thread *t, const struct fz_spec *s)
+{
+	struct fz_spec rs;
+
+	fz_reply_spec(&rs, s);
+	write_txn(t, &rs, true, s->code, rs.flags, F->reply, F->reply_sg);
+}
+
 static void serve(struct receiver *rc, const struct binder_event *ev,
 		  struct snap before)
 {
 	uint32_t code = ev->tr.code;
-	struct binder_msg reply = { 0 };
 	struct fz_spec s;
 	int n;
 
@@ -1784,16 +1815,9 @@ static void serve(struct receiver *rc, const struct binder_event *ev,
 		n = -1;
 		free_cmds(rc, &b, 1);
 	}
-	if (!s.oneway) {
-		reply.code = code;
-		reply.flags = s.reply_clear ? TF_CLEAR_BUF : 0;
-		reply.size = s.reply_size;
-		reply.data = F->reply;
-		if (reply.size <= FZ_MAX_TXN)
-			payload_fill(F->reply, reply.size, fz_seed_reply(code));
-		/* a failed reply shows on the client's side only */
-		binder_reply(&rc->t, &reply, 0);
-	}
+	/* a failed reply shows on the client's side only */
+	if (!s.oneway)
+		send_reply(&rc->t, &s);
 	if (n < 0)
 		return;
 	if (s.srv_free == SF_HOLD) {
@@ -1860,7 +1884,9 @@ static int setup(struct fz_shared *sh, int idx)
 	F->tx = malloc(FZ_MAX_TXN);
 	F->sg = malloc(2 * FZ_SG_MAX);
 	F->reply = idx == 0 ? malloc(FZ_MAX_TXN) : NULL;
-	if (!F->tx || !F->sg || (idx == 0 && !F->reply) || pipe(F->pipefd))
+	F->reply_sg = idx == 0 ? malloc(2 * FZ_SG_MAX) : NULL;
+	if (!F->tx || !F->sg || (idx == 0 && (!F->reply || !F->reply_sg)) ||
+	    pipe(F->pipefd))
 		return -ENOMEM;
 	fault_setup();
 	fz_op_rng(&r, sh->seed, idx, -1);	/* the mapping at start */

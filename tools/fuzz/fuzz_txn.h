@@ -87,14 +87,8 @@ static inline uint64_t fz_spec_total(const struct fz_spec *s)
 	return t < 8 ? 8 : t;
 }
 
-static inline uint64_t fz_reply_total(const struct fz_spec *s)
-{
-	uint64_t t = fz_align8(s->reply_size);
 
-	return t < 8 ? 8 : t;
-}
-
-/* Payload seeds: request data, sg buffer k, reply. */
+/* Payload seeds: data, sg buffer k (a reply's are those of ~code). */
 static inline uint32_t fz_seed_data(uint32_t code)
 {
 	return code;
@@ -105,12 +99,11 @@ static inline uint32_t fz_seed_sg(uint32_t code, int k)
 	return code ^ (0x01000193u * (k + 1));
 }
 
-static inline uint32_t fz_seed_reply(uint32_t code)
-{
-	return ~code;
-}
 
 void fz_spec(struct fz_spec *s, uint32_t code);
+/* The reply to @s (server to client) as a spec; its total in the space. */
+void fz_reply_spec(struct fz_spec *rs, const struct fz_spec *s);
+uint64_t fz_reply_total(const struct fz_spec *s);
 /* A size in [0, max], spread evenly over orders of magnitude. */
 uint64_t fz_pick_size(struct fz_rng *r, uint64_t max);
 
