@@ -2,35 +2,26 @@
 # SPDX-License-Identifier: GPL-2.0
 """Put two binder_bench logs side by side: the stock 6.12 allocator and ours.
 
-    bench_table.py [--qemu MODE] [--kernel VERSION] stock.log ours.log
+    bench_table.py [--qemu MODE] [--kernel VERSION] [--goals FILE]
+                   stock.log ours.log
 
 Reads the BENCH and INFO lines binder_bench prints (anything else in the
 logs, such as a console's boot messages, is ignored; a log may hold several
 boots of the same kernel, whose repetitions add up) and prints one table:
 each metric's median [min-max] over the repetitions on both kernels, the
 ratio of the medians, oriented so that > 1 always means ours is better,
-and the goal from issue 5 where there is one.
+and the row's goal where bench_goals.json (beside this file) has one.
 """
 
 import argparse
+import json
 import math
+import os
 import statistics
 import sys
 
-# Issue 5, part 3: (minimum ratio as this table orients it, how to say it).
-GOALS = {
-    "install.fresh.churn": (5.0, ">= 5x"),
-    "install.fresh.senders": (2.0, ">= 2x"),
-    "rt.0B.tput": (1.0, ">= 1x"),
-    "rt.0B.p50": (1.0, ">= 1x"),
-    "rt.0B.p99": (1.0, ">= 1x"),
-    "rt.4KiB.tput": (1.0, ">= 1x"),
-    "rt.4KiB.p50": (1.0, ">= 1x"),
-    "rt.4KiB.p99": (1.0, ">= 1x"),
-    "reclaim.rate.churn": (3.0, ">= 3x"),
-    "mem.4MiB.0pct.computed": (4.0, "ours <= 0.25x stock"),
-    "mem.4MiB.0pct.measured": (4.0, "ours <= 0.25x stock"),
-}
+GOALS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                          "bench_goals.json")
 
 TITLES = {
     "install.fresh.1sender": "install fresh pages, 1 sender",
@@ -50,17 +41,68 @@ TITLES = {
     "mem.open.measured": "per binder fd at open (measured)",
 }
 
+LOCK_TITLES = {
+    "write": "target mmap_lock write acquisitions/page",
+    "read": "target mmap_lock read acquisitions/page",
+    "wait": "wait for target mmap_lock per page",
+    "hold": "target mmap_lock held for write per page",
+    "vma_fail": "per-VMA lock failures per page",
+}
+SENDERS = {"idle": "no sender", "1sender": "1 sender",
+           "senders": "{senders} senders"}
+PROBE = "target mmap+touch+munmap"
+
+
+def title_pattern(parts):
+    """Titles of the lock.*, target.*, pressure.* and latency rows."""
+    what, last = parts[0], parts[-1]
+    if what == "lock" and len(parts) == 3 and last in LOCK_TITLES:
+        return "%s, %s" % (LOCK_TITLES[last], SENDERS.get(parts[1], parts[1]))
+    if what == "target" and len(parts) == 3:
+        return "%s %s, %s" % (PROBE, last, SENDERS.get(parts[1], parts[1]))
+    if parts[:3] == ["install", "lat", "1sender"]:
+        if last == "rate":
+            return "install fresh pages, 1 sender, target probed"
+        return "install txn %s, 1 sender, target probed" % last
+    if what == "pressure" and len(parts) >= 3:
+        rest = {"target": "%s %s, 1 sender" % (PROBE, last),
+                "install": "install txn %s, 1 sender" % last
+                if last != "rate" else "install fresh pages, 1 sender"}
+        sub = rest.get(parts[1]) or title_pattern(parts[1:])
+        return sub and sub + ", memory pressure"
+    if what == "rt" and len(parts) == 3 and last == "max":
+        return "round trip %s, max latency" % parts[1].replace("B", " B")
+    if what == "rt" and ".".join(parts) in TITLES:
+        return TITLES[".".join(parts)]
+    return None
+
 
 def title(key, info):
+    fill = dict(senders=info.get("senders", "N"),
+                churners=info.get("churners", "N"))
     if key in TITLES:
-        return TITLES[key].format(senders=info.get("senders", "N"),
-                                  churners=info.get("churners", "N"))
+        return TITLES[key].format(**fill)
     parts = key.split(".")
     if len(parts) == 4 and parts[0] == "mem":
         return "metadata %s map, %s%% installed (%s)" % (
             parts[1].replace("MiB", " MiB"), parts[2].replace("pct", ""),
             parts[3])
-    return key
+    found = title_pattern(parts)
+    return found.format(**fill) if found else key
+
+
+def load_goals(path):
+    """key -> goal dict of bench_goals.json; one clear line if unreadable."""
+    try:
+        with open(path) as f:
+            goals = json.load(f)["goals"]
+    except (OSError, ValueError, KeyError) as e:
+        sys.exit("bench_table: goals %s: %s" % (path, e))
+    for key, goal in goals.items():
+        if "text" not in goal or not ("ratio" in goal or "ours_max" in goal):
+            sys.exit("bench_table: goals %s: %s wants text and ratio or "
+                     "ours_max" % (path, key))
+    return goals
 
 
 class Log:
@@ -107,6 +149,8 @@ def fmt(v, unit=""):
     if unit in ("bytes", "pages"):
         return "%.0f" % v
     a = abs(v)
+    if a < 1:
+        return "%.3g" % v
     if a >= 1e6:
         return "%.3gM" % (v / 1e6)
     if a >= 1e4:
@@ -143,16 +187,20 @@ def fmt_ratio(r):
     return "%.2fx" % r
 
 
-def fmt_goal(key, r):
-    if key not in GOALS:
+def fmt_goal(goal, r, ours):
+    if not goal:
         return ""
-    need, text = GOALS[key]
-    if r is None:
+    text = goal["text"]
+    if "ours_max" in goal:
+        met = None if ours is None else ours <= goal["ours_max"]
+    else:
+        met = None if r is None else r >= goal["ratio"]
+    if met is None:
         return text
-    return "%s %s" % (text, "met" if r >= need else "MISSED")
+    return "%s %s" % (text, "met" if met else "MISSED")
 
 
-def rows(stock, ours):
+def rows(stock, ours, goals):
     keys = stock.order + [k for k in ours.order if k not in stock.metrics]
     for key in keys:
         s = stock.metrics.get(key)
@@ -165,10 +213,10 @@ def rows(stock, ours):
         r = ratio(sm, om, better)
         yield (title(key, stock.info), unit, summary(sv, unit), summary(ov, unit),
                fmt_ratio(r),
-               fmt_goal(key, r))
+               fmt_goal(goals.get(key), r, om))
 
 
-def print_table(stock, ours, qemu, kernel):
+def print_table(stock, ours, qemu, kernel, goals):
     kernel = kernel or stock.info.get("kernel") or ours.info.get("kernel", "?")
     cpus = stock.info.get("cpus", "?")
     print("binder_alloc benchmark: stock 6.12 allocator vs ours, Linux %s, "
@@ -184,8 +232,8 @@ def print_table(stock, ours, qemu, kernel):
           "where higher is better, stock/ours where lower is better: "
           "> 1 means ours is better")
     print()
-    head = ("metric", "unit", "stock", "ours", "ratio", "goal (issue 5)")
-    table = [head] + list(rows(stock, ours))
+    head = ("metric", "unit", "stock", "ours", "ratio", "goal")
+    table = [head] + list(rows(stock, ours, goals))
     widths = [max(len(r[i]) for r in table) for i in range(len(head))]
     for n, r in enumerate(table):
         cells = [r[0].ljust(widths[0]), r[1].ljust(widths[1])]
@@ -200,6 +248,10 @@ def print_table(stock, ours, qemu, kernel):
               "at work (concurrent senders, churn) also depend on how fast the "
               "emulator delivers wakeups between vCPUs, and vary from boot to "
               "boot: compare several boots (concatenate their logs).")
+    notes = [(title(k, stock.info), g["note"]) for k, g in goals.items()
+             if "note" in g and (k in stock.metrics or k in ours.metrics)]
+    for name, note in notes:
+        print("%s: %s." % (name, note))
 
 
 def main():
@@ -209,7 +261,10 @@ def main():
     ap.add_argument("--qemu", default="TCG",
                     help="QEMU acceleration the logs were taken with (TCG)")
     ap.add_argument("--kernel", help="kernel version (default: from the logs)")
+    ap.add_argument("--goals", default=GOALS_FILE,
+                    help="the goals per row (default: %(default)s)")
     args = ap.parse_args()
+    goals = load_goals(args.goals)
     stock, ours = Log(args.stock), Log(args.ours)
     for log in (stock, ours):
         if not log.metrics:
@@ -219,7 +274,7 @@ def main():
         if got and got != want:
             print("warning: %s ran the %s allocator" % (log.path, got),
                   file=sys.stderr)
-    print_table(stock, ours, args.qemu, args.kernel)
+    print_table(stock, ours, args.qemu, args.kernel, goals)
 
 
 if __name__ == "__main__":
