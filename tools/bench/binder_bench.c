@@ -60,6 +60,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_hog.h"
+#include "bench_trace.h"
 #include "binder.h"
 #include "binder_debugfs.h"
 
@@ -74,6 +76,9 @@
 #define CHURN_SIZE		(64 * KiB)
 #define CALL_TIMEOUT_MS		30000
 #define CHURN_RECLAIM_MAX_NS	2000000000L	/* scanning under churn */
+#define PROBE_SIZE		(16 * KiB)	/* the target's own mmap+touch+munmap */
+#define PROBE_IDLE_US		20000		/* a round of target.idle */
+#define MAX_PROBES		65536		/* target iterations per round */
 
 #define MAX_SENDERS		8
 #define MAX_CHURNERS		8
@@ -86,7 +91,7 @@
 #define REQ_HOLD		(1U << 31)	/* keep the buffer for CMD_FREE_HELD */
 #define REQ_REPLY_MASK		0x7fffffU	/* bytes to reply with */
 
-enum server_cmd { CMD_NONE, CMD_FREE_HELD, CMD_REMAP, CMD_STOP };
+enum server_cmd { CMD_NONE, CMD_FREE_HELD, CMD_REMAP, CMD_MARK, CMD_STOP };
 enum churn_state { CHURN_IDLE, CHURN_RUN };
 enum allocator { ALLOC_UNKNOWN, ALLOC_STOCK, ALLOC_OURS };
 
@@ -95,7 +100,10 @@ enum group {
 	GROUP_RT = 1 << 1,
 	GROUP_RECLAIM = 1 << 2,
 	GROUP_MEM = 1 << 3,
-	GROUP_ALL = 0xf,
+	GROUP_LOCK = 1 << 4,
+	GROUP_TARGET = 1 << 5,
+	GROUP_PRESSURE = 1 << 6,
+	GROUP_ALL = 0x7f,
 };
 
 struct server_ctl {
@@ -105,13 +113,17 @@ struct server_ctl {
 	int churners;
 	int looper_cpu;
 	int churner_cpu;
+	bool prober;		/* a thread timing its own mmap+touch+munmap */
 	/* parent -> server */
 	int cmd;
 	int cmd_seq;
 	int churn;
+	int probe;		/* odd: probing; even: stop, see probe_begin() */
 	/* server -> parent */
 	int ready;		/* 1 serving, -1 failed */
 	int cmd_done;		/* last cmd_seq carried out */
+	int probe_ack;		/* the even probe value last seen */
+	long probes;		/* iterations timed into probe_ns[] */
 	long churn_ops;
 	long failures;
 	long held;
@@ -137,6 +149,7 @@ struct sender_ctl {
 	long start_ns, end_ns;
 	long failed;
 	double p50_us, p99_us;
+	long lat_ns[MAX_ROUND_TRIPS];	/* of the last round's transactions, sorted */
 };
 
 struct bench_shm {
@@ -174,6 +187,8 @@ static struct options opt = {
 };
 
 static struct bench_shm *shm;
+static long *probe_ns;		/* shared: the target's iterations, MAX_PROBES */
+static struct hog_ctl *hog;	/* shared with the memory hog */
 static int ncpus;
 static pid_t server_pid, sender_pid[MAX_SENDERS];
 static int nsenders;
@@ -403,6 +418,61 @@ static void *server_churner(void *arg)
 	return NULL;
 }
 
+/*
+ * The target's own work, timed: map a small region, touch every page,
+ * unmap it, as malloc arenas and heaps do. Both mmap and munmap take the
+ * process's mmap_lock for write, so every iteration waits for whoever
+ * holds it; the page faults of the touch wait for a writer too. Runs while
+ * the parent makes ctl->probe odd, and acknowledges each stop.
+ */
+static void *server_prober(void *arg)
+{
+	struct server_ctl *ctl = &shm->server;
+	long start, n;
+	size_t off;
+	char *p;
+	int gen;
+
+	(void)arg;
+	pin_to(ctl->churner_cpu);
+	for (;;) {
+		gen = __atomic_load_n(&ctl->probe, __ATOMIC_ACQUIRE);
+		if (!(gen & 1)) {
+			if (__atomic_load_n(&ctl->probe_ack, __ATOMIC_RELAXED) != gen)
+				flag_set(&ctl->probe_ack, gen);
+			flag_wait_change(&ctl->probe, gen, 1000000000L);
+			continue;
+		}
+		start = now_ns();
+		p = mmap(NULL, PROBE_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) {
+			count_failure(&ctl->failures);
+			usleep(10000);
+			continue;
+		}
+		for (off = 0; off < PROBE_SIZE; off += PAGE)
+			p[off] = 1;
+		if (munmap(p, PROBE_SIZE))
+			count_failure(&ctl->failures);
+		n = __atomic_load_n(&ctl->probes, __ATOMIC_RELAXED);
+		if (n < MAX_PROBES) {
+			probe_ns[n] = now_ns() - start;
+			__atomic_store_n(&ctl->probes, n + 1, __ATOMIC_RELEASE);
+		}
+	}
+	return NULL;
+}
+
+/* Take our own mmap_lock, so that a trace can tell which mm is ours. */
+static void server_mark(void)
+{
+	void *p = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED || munmap(p, PAGE))
+		count_failure(&shm->server.failures);
+}
+
 static void server_free_held(struct binder_thread *t)
 {
 	struct server_ctl *ctl = &shm->server;
@@ -440,9 +510,12 @@ static bool server_start_threads(void)
 	pthread_t thread;
 	int i, err;
 
-	for (i = 0; i < ctl->loopers + ctl->churners; i++) {
-		err = pthread_create(&thread, NULL, i < ctl->loopers ?
-				     server_looper : server_churner, NULL);
+	for (i = 0; i < ctl->loopers + ctl->churners + ctl->prober; i++) {
+		void *(*fn)(void *) = i < ctl->loopers ? server_looper :
+				      i < ctl->loopers + ctl->churners ?
+				      server_churner : server_prober;
+
+		err = pthread_create(&thread, NULL, fn, NULL);
 		if (err) {
 			fprintf(stderr, "# server: pthread_create: %s\n", strerror(err));
 			return false;
@@ -471,6 +544,9 @@ static int server_command_loop(void)
 			break;
 		case CMD_REMAP:
 			server_remap();
+			break;
+		case CMD_MARK:
+			server_mark();
 			break;
 		case CMD_STOP:
 			return 0;	/* the exit takes the threads along */
@@ -523,8 +599,9 @@ static int send_one(struct binder_thread *t, const void *data,
 }
 
 static void sender_run(struct sender_ctl *sc, struct binder_thread *t,
-		       const void *data, long *lat)
+		       const void *data)
 {
+	long *lat = sc->lat_ns;
 	const struct sender_job *job = &sc->job;
 	int i, n = job->count < MAX_ROUND_TRIPS ? job->count : MAX_ROUND_TRIPS;
 	long start;
@@ -553,11 +630,10 @@ static int sender_main(int id)
 	struct binder_thread t;
 	struct binder b;
 	void *data = malloc(BINDER_VM_MAX);
-	long *lat = malloc(MAX_ROUND_TRIPS * sizeof(*lat));
 	int round = 0;
 
 	pin_to(sc->cpu);
-	if (!data || !lat || binder_open(&b, shm->path, SENDER_MAP)) {
+	if (!data || binder_open(&b, shm->path, SENDER_MAP)) {
 		flag_set(&sc->ready, -1);
 		return 1;
 	}
@@ -570,7 +646,7 @@ static int sender_main(int id)
 			break;
 		if (round == sc->done)
 			continue;
-		sender_run(sc, &t, data, lat);
+		sender_run(sc, &t, data);
 		flag_set(&sc->done, round);
 	}
 	binder_close(&b);
@@ -602,8 +678,9 @@ static void device_remove(void)
 	binder_device_remove(shm->path);
 }
 
-static bool server_start(size_t map_size, int loopers, int looper_cpu,
-			 int churners)
+/* A server with @loopers looper threads, @churners, and a prober if asked. */
+static bool server_start_with(size_t map_size, int loopers, int looper_cpu,
+			      int churners, bool prober)
 {
 	struct server_ctl *ctl = &shm->server;
 
@@ -613,6 +690,7 @@ static bool server_start(size_t map_size, int loopers, int looper_cpu,
 	ctl->looper_cpu = looper_cpu;
 	ctl->churners = churners;
 	ctl->churner_cpu = cpu_churn();
+	ctl->prober = prober;
 	server_pid = spawn(server_main, 0);
 	if (server_pid < 0)
 		return false;
@@ -621,6 +699,37 @@ static bool server_start(size_t map_size, int loopers, int looper_cpu,
 		return false;
 	}
 	return true;
+}
+
+static bool server_start(size_t map_size, int loopers, int looper_cpu,
+			 int churners)
+{
+	return server_start_with(map_size, loopers, looper_cpu, churners, false);
+}
+
+/* Start timing the prober's iterations into probe_ns[], from 0. */
+static void probe_begin(void)
+{
+	struct server_ctl *ctl = &shm->server;
+
+	__atomic_store_n(&ctl->probes, 0, __ATOMIC_RELEASE);
+	flag_set(&ctl->probe, ctl->probe + 1);
+}
+
+/* Stop it; returns how many iterations it timed, or -1 if it hangs. */
+static long probe_end(void)
+{
+	struct server_ctl *ctl = &shm->server;
+	int gen = ctl->probe + 1;
+
+	flag_set(&ctl->probe, gen);
+	/* an iteration may wait seconds for the mmap_lock under stock */
+	if (!flag_wait_at_least(&ctl->probe_ack, gen, 30000000000L)) {
+		fprintf(stderr, "# the prober did not stop\n");
+		failures++;
+		return -1;
+	}
+	return __atomic_load_n(&ctl->probes, __ATOMIC_ACQUIRE);
 }
 
 static bool server_command(int cmd)
@@ -783,6 +892,104 @@ static void print_bench(const char *key, const char *unit, const char *better,
 	fflush(stdout);
 }
 
+/* Latencies in ns, pooled over the rounds of one repetition. */
+struct samples {
+	long *v;
+	long n, cap;
+};
+
+static void samples_add(struct samples *s, const long *v, long n)
+{
+	long *grown;
+
+	if (s->n + n > s->cap) {
+		long cap = (s->n + n) * 2;
+
+		grown = realloc(s->v, cap * sizeof(*s->v));
+		if (!grown) {
+			failures++;
+			return;
+		}
+		s->v = grown;
+		s->cap = cap;
+	}
+	memcpy(s->v + s->n, v, n * sizeof(*v));
+	s->n += n;
+}
+
+/* The nearest-rank quantile @q (0..1) of sorted samples, in us. */
+static double samples_quantile_us(const struct samples *s, double q)
+{
+	long i = (long)(q * s->n);
+
+	return s->v[i < s->n ? i : s->n - 1] / 1000.0;
+}
+
+/*
+ * A latency distribution for the plots (bench_plot.py), per repetition:
+ * DIST <key> us <n> and the 101 quantiles 0, 0.01 ... 1 (min to max).
+ */
+static void print_dist(const char *key, const struct samples *s)
+{
+	int i;
+
+	printf("DIST %s us %ld", key, s->n);
+	for (i = 0; i <= 100; i++)
+		printf(" %.4g", samples_quantile_us(s, i / 100.0));
+	printf("\n");
+}
+
+/* Latency series of one row: p50, p99 and max over each repetition. */
+struct lat_series {
+	struct series p50, p99, max;
+};
+
+/* Sort a repetition's samples, add its p50/p99/max, print its DIST line. */
+static void lat_add(struct lat_series *l, const char *key, struct samples *s)
+{
+	if (!s->n)
+		return;
+	qsort(s->v, s->n, sizeof(*s->v), cmp_long);
+	series_add(&l->p50, samples_quantile_us(s, 0.5));
+	series_add(&l->p99, samples_quantile_us(s, 0.99));
+	series_add(&l->max, s->v[s->n - 1] / 1000.0);
+	print_dist(key, s);
+	s->n = 0;
+}
+
+/* BENCH <key>.p50, .p99 and, if @with_max, .max */
+static void lat_print(const char *key, const struct lat_series *l, bool with_max)
+{
+	char name[80];
+
+	snprintf(name, sizeof(name), "%s.p50", key);
+	print_bench(name, "us", "lower", &l->p50);
+	snprintf(name, sizeof(name), "%s.p99", key);
+	print_bench(name, "us", "lower", &l->p99);
+	if (with_max) {
+		snprintf(name, sizeof(name), "%s.max", key);
+		print_bench(name, "us", "lower", &l->max);
+	}
+}
+
+/* Counters of /proc/vmstat; -1 where the kernel has no such line. */
+static void vmstat_read(const char *const *names, int n, long *out)
+{
+	FILE *f = fopen("/proc/vmstat", "r");
+	char name[64];
+	long v;
+	int i;
+
+	for (i = 0; i < n; i++)
+		out[i] = -1;
+	while (f && fscanf(f, "%63s %ld", name, &v) == 2)
+		for (i = 0; i < n; i++)
+			if (!strcmp(name, names[i]))
+				out[i] = v;
+	if (f)
+		fclose(f);
+}
+
 /* ---- 1. fresh-page installation ---- */
 
 struct install_case {
@@ -791,6 +998,8 @@ struct install_case {
 	int senders;
 	bool churn;
 	bool fresh;	/* empty the LRU before each round */
+	bool traced;	/* record the mmap_lock events of the round */
+	bool probed;	/* time the target's prober during the round */
 };
 
 /* What one round of an install case did. */
@@ -798,7 +1007,26 @@ struct install_round {
 	long pages;
 	double seconds;
 	long churn_ops;
+	long probes;	/* iterations of the prober, in probe_ns[] */
 };
+
+/* per-VMA lock counters, CONFIG_PER_VMA_LOCK_STATS */
+static const char *const vma_lock_names[] = {
+	"vma_lock_success", "vma_lock_abort", "vma_lock_retry", "vma_lock_miss",
+};
+static long vma_lock_before[4], vma_lock_after[4];
+
+static bool lock_window_open(void)
+{
+	vmstat_read(vma_lock_names, 4, vma_lock_before);
+	return mmap_lock_trace_start() && server_command(CMD_MARK);
+}
+
+static void lock_window_close(void)
+{
+	mmap_lock_trace_stop();
+	vmstat_read(vma_lock_names, 4, vma_lock_after);
+}
 
 /*
  * One round: the senders fill INSTALL_FILL of the server's space with held
@@ -825,12 +1053,19 @@ static bool install_round(const struct install_case *c,
 	if (c->churn)
 		set_churn(true);
 	ops = shm->server.churn_ops;
+	if (c->traced && !lock_window_open())
+		return false;
+	if (c->probed)
+		probe_begin();
 	elapsed = senders_round(&job);
+	r->probes = c->probed ? probe_end() : 0;
+	if (c->traced)
+		lock_window_close();
 	r->churn_ops = shm->server.churn_ops - ops;
 	if (c->churn)
 		set_churn(false);
 	after = server_installed_pages();
-	if (!server_command(CMD_FREE_HELD) || elapsed <= 0)
+	if (!server_command(CMD_FREE_HELD) || elapsed <= 0 || r->probes < 0)
 		return false;
 	if (c->fresh && after - before != expected)
 		printf("# %s: %ld pages installed, %ld expected\n", c->key,
@@ -906,13 +1141,14 @@ out:
 static void bench_install(void)
 {
 	const struct install_case cases[] = {
-		{ "install.fresh.1sender", "one sender, fresh pages", 1, false, true },
+		{ "install.fresh.1sender", "one sender, fresh pages", 1, false, true,
+		  false, false },
 		{ "install.fresh.senders", "concurrent senders, fresh pages",
-		  opt.senders, false, true },
+		  opt.senders, false, true, false, false },
 		{ "install.fresh.churn", "one sender, fresh pages, server threads churn mmap/munmap",
-		  1, true, true },
+		  1, true, true, false, false },
 		{ "fill.warm.1sender", "one sender, pages already installed (reference)",
-		  1, false, false },
+		  1, false, false, false, false },
 	};
 	size_t i;
 
@@ -922,11 +1158,18 @@ static void bench_install(void)
 
 /* ---- 2. steady-state round trips ---- */
 
-static void bench_rt(void)
+/*
+ * Round trips of 0 B and 4 KiB, pages installed: rows @prefix.0B.tput,
+ * .p50, .p99 (and .max, the latency's DIST lines for the plots), the same
+ * for 4KiB.
+ */
+static void rt_measure(const char *prefix)
 {
 	static const size_t sizes[] = { 0, 4 * KiB };
 	static const char *const names[] = { "0B", "4KiB" };
-	struct series tput[2] = { 0 }, p50[2] = { 0 }, p99[2] = { 0 };
+	struct series tput[2] = { 0 };
+	struct lat_series lat[2] = { 0 };
+	struct samples round = { 0 };
 	char key[64];
 	int rep;
 	size_t i;
@@ -949,24 +1192,29 @@ static void bench_rt(void)
 			if (seconds <= 0)
 				goto out;
 			series_add(&tput[i], job.count / seconds);
-			series_add(&p50[i], shm->sender[0].p50_us);
-			series_add(&p99[i], shm->sender[0].p99_us);
+			samples_add(&round, shm->sender[0].lat_ns, job.count);
+			snprintf(key, sizeof(key), "%s.%s", prefix, names[i]);
+			lat_add(&lat[i], key, &round);
 		}
 	}
-	printf("# rt: one sender, one server, request and reply of the same size, %d timed round trips per repetition\n",
-	       opt.round_trips);
+	printf("# %s: one sender, one server, request and reply of the same size, %d timed round trips per repetition\n",
+	       prefix, opt.round_trips);
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		snprintf(key, sizeof(key), "rt.%s.tput", names[i]);
+		snprintf(key, sizeof(key), "%s.%s.tput", prefix, names[i]);
 		print_bench(key, "txn/s", "higher", &tput[i]);
-		snprintf(key, sizeof(key), "rt.%s.p50", names[i]);
-		print_bench(key, "us", "lower", &p50[i]);
-		snprintf(key, sizeof(key), "rt.%s.p99", names[i]);
-		print_bench(key, "us", "lower", &p99[i]);
+		snprintf(key, sizeof(key), "%s.%s", prefix, names[i]);
+		lat_print(key, &lat[i], true);
 	}
 out:
+	free(round.v);
 	senders_stop();
 	server_stop();
 	device_remove();
+}
+
+static void bench_rt(void)
+{
+	rt_measure("rt");
 }
 
 /* ---- 3. reclaim ---- */
@@ -1143,7 +1391,8 @@ static struct {
 	char reclaimable[MAX_CACHES][40];
 } slab;
 
-static bool write_text(const char *path, const char *text)
+/* Write @text to a sysctl, sysfs or procfs file; false with a message. */
+bool write_text(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
 	bool ok = f && fputs(text, f) >= 0;
@@ -1590,6 +1839,230 @@ out_free:
 	free(warm);
 }
 
+/* ---- 5. mmap_lock traffic per installed page ---- */
+
+/*
+ * Counts that do not depend on how many CPUs run them: what installing
+ * fresh pages does to the target's mmap_lock. Each repetition records one
+ * install round into an idle target (nothing else of it runs) with the
+ * mmap_lock tracepoints on; rows per installed page: write and read
+ * acquisitions of the target's mmap_lock, the time the installers waited
+ * for it and held it for write, and the per-VMA lock failures
+ * (vma_lock_abort + vma_lock_miss of /proc/vmstat, for every mm).
+ */
+static void lock_measure(const char *key, int senders)
+{
+	struct install_case c = {
+		.key = key, .what = "fresh pages, mmap_lock traced",
+		.senders = senders, .fresh = true, .traced = true,
+	};
+	enum { WRITE, READ, WAIT, HOLD, VMA_FAIL, ROWS };
+	static const char *const rows[ROWS][2] = {
+		{ "write", "acq/page" }, { "read", "acq/page" },
+		{ "wait", "us/page" }, { "hold", "us/page" },
+		{ "vma_fail", "fails/page" },
+	};
+	struct series row[ROWS] = { 0 };
+	struct mmap_lock_traffic t;
+	struct install_round r;
+	long vma[4] = { 0 }, try_failed = 0, events = 0, pages = 0;
+	bool vma_stats = true;
+	char name[80];
+	int rep, i;
+
+	if (!device_create())
+		return;
+	if (!server_start(SERVER_MAP, senders + 1,
+			  senders == 1 ? cpu_main() : CPU_ANY, 0) ||
+	    !senders_start(senders))
+		goto out;
+	for (rep = 0; rep < opt.repeat; rep++) {
+		if (!install_round(&c, &r))
+			goto out;
+		if (!mmap_lock_trace_count(server_pid, &t)) {
+			failures++;
+			goto out;
+		}
+		pages += r.pages;
+		events += t.events;
+		try_failed += t.try_failed;
+		series_add(&row[WRITE], (double)t.write_acquired / r.pages);
+		series_add(&row[READ], (double)t.read_acquired / r.pages);
+		series_add(&row[WAIT], t.wait_us / r.pages);
+		series_add(&row[HOLD], t.write_hold_us / r.pages);
+		for (i = 0; i < 4; i++) {
+			if (vma_lock_before[i] < 0)
+				vma_stats = false;
+			vma[i] += vma_lock_after[i] - vma_lock_before[i];
+		}
+		series_add(&row[VMA_FAIL], (double)(vma_lock_after[1] - vma_lock_before[1] +
+					      vma_lock_after[3] - vma_lock_before[3]) /
+			   r.pages);
+	}
+	printf("# %s: %d sender%s install %ld fresh pages in all into an idle target, mmap_lock traced: %ld events of the target's mm, %ld failed trylocks\n",
+	       key, senders, senders > 1 ? "s" : "", pages, events, try_failed);
+	if (vma_stats)
+		printf("# %s: /proc/vmstat meanwhile: vma_lock_success %ld, vma_lock_abort %ld, vma_lock_retry %ld, vma_lock_miss %ld\n",
+		       key, vma[0], vma[1], vma[2], vma[3]);
+	else
+		printf("# %s: no vma_lock_* in /proc/vmstat (CONFIG_PER_VMA_LOCK_STATS)\n", key);
+	for (i = 0; i < (vma_stats ? ROWS : VMA_FAIL); i++) {
+		snprintf(name, sizeof(name), "%s.%s", key, rows[i][0]);
+		print_bench(name, rows[i][1], "lower", &row[i]);
+	}
+out:
+	senders_stop();
+	server_stop();
+	device_remove();
+}
+
+static void bench_lock(void)
+{
+	if (!mmap_lock_trace_open()) {
+		printf("# lock: no mmap_lock events in tracefs (CONFIG_TRACING): no lock.* rows\n");
+		return;
+	}
+	lock_measure("lock.1sender", 1);
+	lock_measure("lock.senders", opt.senders);
+}
+
+/* ---- 6. the target's own latency ---- */
+
+/*
+ * What installing into a process costs that process: its prober thread
+ * (server_prober()) times mmap + touch + munmap while @senders send
+ * fresh-page transactions to it, or, with no sender, for PROBE_IDLE_US a
+ * round. Rows @target_key.p50/.p99/.max over each repetition's
+ * iterations; with a @sender_key, the senders' transaction latencies and
+ * their install rate too.
+ */
+static void target_measure(const char *target_key, const char *sender_key,
+			   int senders)
+{
+	struct install_case c = {
+		.key = target_key, .what = "fresh pages, target probed",
+		.senders = senders, .fresh = true, .probed = true,
+	};
+	struct lat_series target = { 0 }, sender = { 0 };
+	struct samples tgt = { 0 }, snd = { 0 };
+	double round_rate[MAX_ROUNDS];
+	struct series rate = { 0 };
+	struct install_round r;
+	char name[80];
+	int rep, round, i;
+
+	if (!device_create())
+		return;
+	if (!server_start_with(SERVER_MAP, senders + 1,
+			       senders <= 1 ? cpu_main() : CPU_ANY, 0, true) ||
+	    !senders_start(senders))
+		goto out;
+	for (rep = 0; rep < opt.repeat; rep++) {
+		for (round = 0; round < opt.rounds; round++) {
+			if (senders && !install_round(&c, &r))
+				goto out;
+			if (!senders) {
+				probe_begin();
+				usleep(PROBE_IDLE_US);
+				r.probes = probe_end();
+				if (r.probes < 0)
+					goto out;
+			}
+			samples_add(&tgt, probe_ns, r.probes);
+			if (!senders)
+				continue;
+			round_rate[round] = r.pages / r.seconds;
+			for (i = 0; i < senders; i++)
+				samples_add(&snd, shm->sender[i].lat_ns,
+					    shm->sender[i].job.count);
+		}
+		lat_add(&target, target_key, &tgt);
+		if (sender_key) {
+			lat_add(&sender, sender_key, &snd);
+			series_add(&rate, median(round_rate, opt.rounds));
+		}
+		snd.n = 0;
+	}
+	printf("# %s: the target times mmap + touch + munmap of %lu KiB while %d sender%s install fresh pages into it (%d rounds per repetition)\n",
+	       target_key, PROBE_SIZE / KiB, senders, senders == 1 ? "" : "s",
+	       opt.rounds);
+	lat_print(target_key, &target, true);
+	if (sender_key) {
+		printf("# %s: the senders' %zu KiB transactions meanwhile\n",
+		       sender_key, opt.install_size / KiB);
+		lat_print(sender_key, &sender, true);
+		snprintf(name, sizeof(name), "%s.rate", sender_key);
+		print_bench(name, "pages/s", "higher", &rate);
+	}
+out:
+	free(tgt.v);
+	free(snd.v);
+	senders_stop();
+	server_stop();
+	device_remove();
+}
+
+static void bench_target(void)
+{
+	target_measure("target.idle", NULL, 0);
+	target_measure("target.1sender", "install.lat.1sender", 1);
+	target_measure("target.senders", NULL, opt.senders);
+}
+
+/* ---- 7. under memory pressure ---- */
+
+static const char *const reclaim_names[] = {
+	"allocstall_dma", "allocstall_dma32", "allocstall_normal",
+	"allocstall_movable", "pageoutrun", "pgscan_kswapd", "slabs_scanned",
+	"oom_kill",
+};
+
+#define N_RECLAIM_NAMES		ARRAY_SIZE(reclaim_names)
+
+static long vmstat_delta(const long *before, const long *after, int i)
+{
+	return before[i] < 0 ? -1 : after[i] - before[i];
+}
+
+/*
+ * Fresh installs with the target probed, and round trips, while a hog
+ * (bench_hog.c) keeps the guest's free memory between its min and low
+ * watermarks: alloc_page() leaves its fast path and wakes kswapd, which
+ * runs the shrinkers. Our processes are never the OOM killer's choice.
+ */
+static void bench_pressure(void)
+{
+	long before[N_RECLAIM_NAMES], after[N_RECLAIM_NAMES], stalls = 0;
+	pid_t pid;
+	int i;
+
+	write_text("/proc/self/oom_score_adj", "-1000");
+	if (!hog_start(hog, &pid)) {
+		printf("# pressure: the memory hog did not start: no pressure.* rows\n");
+		failures++;
+		goto out;
+	}
+	printf("# pressure: a hog holds %ld MiB, keeping free memory near %ld MiB (min watermarks %ld MiB, low %ld MiB; vm.watermark_scale_factor raised meanwhile)\n",
+	       hog->held_bytes / (long)MiB, hog->target_bytes / (long)MiB,
+	       hog->min_bytes / (long)MiB, hog->low_bytes / (long)MiB);
+	vmstat_read(reclaim_names, N_RECLAIM_NAMES, before);
+	target_measure("pressure.target", "pressure.install", 1);
+	rt_measure("pressure.rt");
+	vmstat_read(reclaim_names, N_RECLAIM_NAMES, after);
+	hog_stop(hog, pid);
+	for (i = 0; i < 4; i++)
+		stalls += vmstat_delta(before, after, i);
+	printf("# pressure: meanwhile %ld direct reclaim stalls, %ld kswapd runs, %ld pages scanned by kswapd, %ld shrinker objects scanned, %ld OOM kills; free memory was at least %ld MiB; the hog gave memory back %ld times and held up to %ld MiB\n",
+	       stalls, vmstat_delta(before, after, 4), vmstat_delta(before, after, 5),
+	       vmstat_delta(before, after, 6), vmstat_delta(before, after, 7),
+	       hog->free_min_bytes / (long)MiB, hog->gave_back,
+	       hog->held_max_bytes / (long)MiB);
+	if (vmstat_delta(before, after, 7) > 0)
+		printf("# WARNING: pressure: the OOM killer ran: the pressure rows are not comparable\n");
+out:
+	write_text("/proc/self/oom_score_adj", "0");
+}
+
 /* ---- the environment ---- */
 
 /* Ours prints reclaim counters in binder/stats; stock does not. */
@@ -1663,7 +2136,8 @@ static void usage(const char *prog)
 		"usage: %s --label=NAME [options]\n"
 		"  --repeat=N        repetitions of every measurement (9)\n"
 		"  --quick           3 repetitions, shorter rounds: a smoke test\n"
-		"  --only=GROUPS     comma list of install,rt,reclaim,mem (all)\n"
+		"  --only=GROUPS     comma list of install,rt,reclaim,mem,lock,target,\n"
+		"                    pressure (all)\n"
 		"  --senders=N       concurrent senders for install.fresh.senders (4)\n"
 		"  --churners=N      mmap/munmap threads in the server (3)\n"
 		"  --install-size=K  KiB per install transaction (128)\n"
@@ -1677,15 +2151,20 @@ static void usage(const char *prog)
 
 static unsigned int parse_groups(const char *list)
 {
-	static const char *const names[] = { "install", "rt", "reclaim", "mem" };
+	static const char *const names[] = { "install", "rt", "reclaim", "mem",
+					     "lock", "target", "pressure" };
 	unsigned int groups = 0;
 	char *copy = strdup(list), *tok, *save = NULL;
 	size_t i;
 
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		for (i = 0; i < ARRAY_SIZE(names); i++)
-			if (!strcmp(tok, names[i]))
-				groups |= 1U << i;
+		for (i = 0; i < ARRAY_SIZE(names) && strcmp(tok, names[i]); i++)
+			;
+		if (i == ARRAY_SIZE(names)) {
+			fprintf(stderr, "binder_bench: --only: no group %s\n", tok);
+			exit(2);
+		}
+		groups |= 1U << i;
 	}
 	free(copy);
 	return groups;
@@ -1778,10 +2257,17 @@ static void parse_options(int argc, char **argv)
 		usage(argv[0]);
 }
 
+/* The groups in the order of enum group and of parse_groups()'s names. */
+static void (*const benches[])(void) = {
+	bench_install, bench_rt, bench_reclaim, bench_mem, bench_lock,
+	bench_target, bench_pressure,
+};
+
 int main(int argc, char **argv)
 {
 	long start = now_ns();
 	char clocksource[64];
+	size_t i;
 
 	parse_options(argc, argv);
 	ncpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1790,7 +2276,11 @@ int main(int argc, char **argv)
 	pin_to(cpu_main());
 	shm = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE,
 		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (shm == MAP_FAILED) {
+	probe_ns = mmap(NULL, MAX_PROBES * sizeof(*probe_ns), PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	hog = mmap(NULL, sizeof(*hog), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shm == MAP_FAILED || probe_ns == MAP_FAILED || hog == MAP_FAILED) {
 		fprintf(stderr, "binder_bench: mmap of the control block: %s\n",
 			strerror(errno));
 		return 1;
@@ -1805,14 +2295,9 @@ int main(int argc, char **argv)
 	if (opt.groups & GROUP_MEM)
 		slab_init();	/* long before measuring: see slab_settle() */
 
-	if (opt.groups & GROUP_INSTALL)
-		bench_install();
-	if (opt.groups & GROUP_RT)
-		bench_rt();
-	if (opt.groups & GROUP_RECLAIM)
-		bench_reclaim();
-	if (opt.groups & GROUP_MEM)
-		bench_mem();
+	for (i = 0; i < ARRAY_SIZE(benches); i++)
+		if (opt.groups & (1U << i))
+			benches[i]();
 
 	/* tsc-early at boot becomes tsc; anything else would be news */
 	read_first_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
