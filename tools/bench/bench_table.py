@@ -17,6 +17,7 @@ import argparse
 import json
 import math
 import os
+import re
 import statistics
 import sys
 
@@ -71,7 +72,7 @@ def title_pattern(parts):
         sub = rest.get(parts[1]) or title_pattern(parts[1:])
         return sub and sub + ", memory pressure"
     if what == "rt" and len(parts) == 3 and last == "max":
-        return "round trip %s, max latency" % parts[1].replace("B", " B")
+        return "round trip %s, max latency" % re.sub(r"^(\d+)", r"\1 ", parts[1])
     if what == "rt" and ".".join(parts) in TITLES:
         return TITLES[".".join(parts)]
     return None
