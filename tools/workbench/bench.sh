@@ -4,7 +4,8 @@
 # BA_BENCH_ARGS; judge every boot; print the table of
 # tools/bench/bench_table.py over all the boots of each kernel.
 # Logs: $LOGS/bench-{stock,ours}-ROUND.log, each kernel's boots concatenated
-# in bench-{stock,ours}.log, the table in bench-table.txt; with
+# in bench-{stock,ours}.log, the table in bench-table.txt, the plot of
+# tools/bench/bench_plot.py in bench-plot.png and bench-plot.svg; with
 # BA_BENCH_CONFIG=debug (BA_BENCH_DIR=bench-debug) bench-debug-*.
 set -e -o pipefail
 dir=${BA_BENCH_DIR:-bench}
@@ -51,7 +52,7 @@ judge() {
 params=("ba.label=stock")
 for a in $BA_BENCH_ARGS; do params+=("ba.arg=$a"); done
 echo "== bench (${BA_BENCH_CONFIG:-normal} config): $rounds round(s) of stock then ours; binder_bench ${BA_BENCH_ARGS:-(defaults)}; load $(cut -d' ' -f1-3 /proc/loadavg)"
-rm -f "$LOGS/$dir"-{stock,ours}{,-[0-9]*}.log "$LOGS/$dir-table.txt"
+rm -f "$LOGS/$dir"-{stock,ours}{,-[0-9]*}.log "$LOGS/$dir-table.txt" "$LOGS/$dir"-plot.{png,svg}
 for round in $(seq "$rounds"); do
 	for label in stock ours; do
 		log=$LOGS/$dir-$label-$round.log
@@ -75,3 +76,10 @@ accel=TCG
 		"binder_bench ${BA_BENCH_ARGS:-(defaults)}; host: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 	echo "logs: $LOGS/$dir-stock.log, $LOGS/$dir-ours.log"
 } | tee "$LOGS/$dir-table.txt"
+
+# Debian's matplotlib is in the system python3, which a python3 earlier in
+# PATH (a virtualenv, pyenv) may not see.
+py=python3
+python3 -c 'import matplotlib' 2>/dev/null || py=/usr/bin/python3
+"$py" "$REPO/tools/bench/bench_plot.py" --title "${BA_BENCH_CONFIG:-normal} config; $rounds boot(s) of each kernel; binder_bench ${BA_BENCH_ARGS:-(defaults)}" \
+	"$LOGS/$dir-stock.log" "$LOGS/$dir-ours.log" "$LOGS/$dir-plot"

@@ -3,7 +3,7 @@
 set -e
 pkgs="linux-source-6.12 gcc make libc6-dev flex bison bc libelf-dev libssl-dev
       python3 qemu-system-x86 busybox-static cpio sparse ccache perl xz-utils
-      python3-docutils git patch rsync dkms kmod dwarves spin"
+      python3-docutils git patch rsync dkms kmod dwarves spin python3-matplotlib"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
