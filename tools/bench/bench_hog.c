@@ -14,7 +14,9 @@
  * The default gap between min and low on a 2 GiB guest is 2 MiB, less
  * than one install round: the hog raises vm.watermark_scale_factor for
  * its lifetime so that the gap is tens of MiB and its reaction is never
- * late. It also makes itself the OOM killer's first choice
+ * late. It turns watermark boosting off meanwhile (a fragmenting
+ * allocation would raise every watermark by tens of MiB at once, over
+ * the hog's target). It also makes itself the OOM killer's first choice
  * (oom_score_adj 1000), should it ever be late anyway.
  */
 #define _GNU_SOURCE
@@ -39,10 +41,28 @@
 #define HOG_PERIOD_US		500
 #define HOG_SCALE_FACTOR	"100"		/* gaps of 1 % of memory */
 #define WSF_PATH		"/proc/sys/vm/watermark_scale_factor"
+#define BOOST_PATH		"/proc/sys/vm/watermark_boost_factor"
 /* allocations binder makes: GFP_KERNEL, so zones up to ZONE_NORMAL */
 #define ZONE_NORMAL_IDX		2
 
-static char saved_wsf[16];
+static char saved_wsf[16], saved_boost[16];
+
+static void read_sysctl(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+
+	if (f) {
+		if (fgets(buf, size, f))
+			buf[strcspn(buf, "\n")] = '\0';
+		fclose(f);
+	}
+}
+
+static void restore_sysctls(void)
+{
+	write_text(WSF_PATH, saved_wsf);
+	write_text(BOOST_PATH, saved_boost);
+}
 
 /*
  * Sum over the populated zones of (watermark + the zone's reserve against
@@ -119,11 +139,9 @@ static void hog_give_back(struct hog_ctl *ctl, int *n)
 static int hog_main(struct hog_ctl *ctl)
 {
 	struct timespec period = { .tv_nsec = HOG_PERIOD_US * 1000L };
-	long free;
-	int n = 0;
-
+	long free, cpu;
 	cpu_set_t all;
-	long cpu;
+	int n = 0;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	write_text("/proc/self/oom_score_adj", "1000");
@@ -151,7 +169,7 @@ static int hog_main(struct hog_ctl *ctl)
 			do {
 				if (!hog_take(ctl, &n))
 					break;
-				free -= HOG_CHUNK;
+				free = free_bytes();
 			} while (!ctl->ready && free > ctl->target_bytes + 2 * HOG_CHUNK);
 		} else if (!ctl->ready) {
 			__atomic_store_n(&ctl->ready, 1, __ATOMIC_RELEASE);
@@ -163,28 +181,27 @@ static int hog_main(struct hog_ctl *ctl)
 
 bool hog_start(struct hog_ctl *ctl, pid_t *pid)
 {
-	FILE *f = fopen(WSF_PATH, "r");
 	int i;
 
 	memset(ctl, 0, sizeof(*ctl));
 	snprintf(saved_wsf, sizeof(saved_wsf), "10");
-	if (f) {
-		if (fgets(saved_wsf, sizeof(saved_wsf), f))
-			saved_wsf[strcspn(saved_wsf, "\n")] = '\0';
-		fclose(f);
-	}
-	if (!write_text(WSF_PATH, HOG_SCALE_FACTOR) ||
+	snprintf(saved_boost, sizeof(saved_boost), "15000");
+	read_sysctl(WSF_PATH, saved_wsf, sizeof(saved_wsf));
+	read_sysctl(BOOST_PATH, saved_boost, sizeof(saved_boost));
+	/* boosting off first: the new watermarks then clear any boost */
+	if (!write_text(BOOST_PATH, "0") ||
+	    !write_text(WSF_PATH, HOG_SCALE_FACTOR) ||
 	    !read_watermarks(&ctl->min_bytes, &ctl->low_bytes)) {
-		write_text(WSF_PATH, saved_wsf);
+		restore_sysctls();
 		return false;
 	}
-	/* two thirds of the way up from min: a third of the gap as margin */
-	ctl->target_bytes = ctl->min_bytes + (ctl->low_bytes - ctl->min_bytes) * 2 / 3;
+	/* half way up from min: half the gap as margin */
+	ctl->target_bytes = ctl->min_bytes + (ctl->low_bytes - ctl->min_bytes) / 2;
 	fflush(stdout);
 	fflush(stderr);
 	*pid = fork();
 	if (*pid < 0) {
-		write_text(WSF_PATH, saved_wsf);
+		restore_sysctls();
 		return false;
 	}
 	if (*pid == 0)
@@ -206,5 +223,5 @@ void hog_stop(struct hog_ctl *ctl, pid_t pid)
 	__atomic_store_n(&ctl->stop, 1, __ATOMIC_RELEASE);
 	if (waitpid(pid, &status, 0) == pid && WIFSIGNALED(status))
 		fprintf(stderr, "# hog: killed by signal %d\n", WTERMSIG(status));
-	write_text(WSF_PATH, saved_wsf);
+	restore_sysctls();
 }
