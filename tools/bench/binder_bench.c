@@ -2025,6 +2025,25 @@ static long vmstat_delta(const long *before, const long *after, int i)
 }
 
 /*
+ * 1 if kswapd has given up on a node (its reclaim freed nothing 16 times
+ * in a row: without swap or page cache nothing on the LRU can go), 0 if
+ * not, -1 if /proc/zoneinfo does not say.
+ */
+static int node_unreclaimable(void)
+{
+	FILE *f = fopen("/proc/zoneinfo", "r");
+	char line[256];
+	int v, found = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, " node_unreclaimable: %d", &v) == 1)
+			found = found == 1 ? 1 : v;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/*
  * Fresh installs with the target probed, and round trips, while a hog
  * (bench_hog.c) keeps the guest's free memory between its min and low
  * watermarks: alloc_page() leaves its fast path and wakes kswapd, which
@@ -2033,8 +2052,8 @@ static long vmstat_delta(const long *before, const long *after, int i)
 static void bench_pressure(void)
 {
 	long before[N_RECLAIM_NAMES], after[N_RECLAIM_NAMES], stalls = 0;
+	int i, hopeless;
 	pid_t pid;
-	int i;
 
 	write_text("/proc/self/oom_score_adj", "-1000");
 	if (!hog_start(hog, &pid)) {
@@ -2049,14 +2068,20 @@ static void bench_pressure(void)
 	target_measure("pressure.target", "pressure.install", 1);
 	rt_measure("pressure.rt");
 	vmstat_read(reclaim_names, N_RECLAIM_NAMES, after);
+	hopeless = node_unreclaimable();
 	hog_stop(hog, pid);
+	/* allocstall_<zone>: only the zones this kernel has */
 	for (i = 0; i < 4; i++)
-		stalls += vmstat_delta(before, after, i);
+		if (before[i] >= 0)
+			stalls += vmstat_delta(before, after, i);
 	printf("# pressure: meanwhile %ld direct reclaim stalls, %ld kswapd runs, %ld pages scanned by kswapd, %ld shrinker objects scanned, %ld OOM kills; free memory was at least %ld MiB; the hog gave memory back %ld times and held up to %ld MiB\n",
 	       stalls, vmstat_delta(before, after, 4), vmstat_delta(before, after, 5),
 	       vmstat_delta(before, after, 6), vmstat_delta(before, after, 7),
 	       hog->free_min_bytes / (long)MiB, hog->gave_back,
 	       hog->held_max_bytes / (long)MiB);
+	printf("# pressure: kswapd %s (node_unreclaimable %d): the shrinkers run only from kswapd or direct reclaim\n",
+	       hopeless == 1 ? "had given up on the node" : "had not given up",
+	       hopeless);
 	if (vmstat_delta(before, after, 7) > 0)
 		printf("# WARNING: pressure: the OOM killer ran: the pressure rows are not comparable\n");
 out:
