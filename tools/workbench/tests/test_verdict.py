@@ -125,6 +125,12 @@ def test_missing_plan_results_fail():
     assert status == 1 and 'expected 3 results, got 2' in out, out
 
 
+def test_plan_after_results_fails_without_hanging():
+    text = ['TAP version 13\n', 'ok 1 a\n', '1..1\n']
+    status, out = run(text=text, kind='--tap')
+    assert status == 1 and 'unparseable TAP' in out, out
+
+
 def test_skips_are_counted_not_failed():
     text = ['TAP version 13\n', '1..2\n', 'ok 1 a\n', 'ok 2 b # SKIP no root\n']
     status, out = run(text=text, kind='--tap')
