@@ -23,6 +23,9 @@ run make -s -C "$WORK" O="$BUILD/headers" headers_install INSTALL_HDR_PATH="$hdr
 rm -rf "$stage"
 mkdir -p "$stage/bin" "$stage/ksft" "$stage/proc" "$stage/sys" "$stage/dev" "$stage/tmp"
 cp "$WB/init" "$stage/init"
+# init writes TAP with the kernel's helpers (tools/workbench/ktap.sh)
+mkdir -p "$stage/lib"
+cp "$PRISTINE/tools/testing/selftests/kselftest/ktap_helpers.sh" "$WB/ktap.sh" "$stage/lib/"
 cp /bin/busybox "$stage/bin/busybox"
 
 # add PROG into the stage at DEST, with its shared libraries if it has any

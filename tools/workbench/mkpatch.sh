@@ -30,6 +30,7 @@ fi
 out=${1:?usage: mkpatch.sh [--check] OUTDIR}
 android=drivers/android
 msgs=$WB/series
+. "$WB/files.sh"
 die() { echo "mkpatch: $*" >&2; exit 1; }
 
 git -C "$REPO" rev-parse --verify -q HEAD >/dev/null 2>&1 ||
@@ -175,14 +176,16 @@ ours() {	# NAME...: our driver files into drivers/android/
 	done
 }
 
-# 1: the allocator
-ours binder_alloc.h binder_alloc.c binder_shrinker.c
+# 1: the allocator: every source but the suite's
+ours $(for f in $driver_sources; do
+	case " $kunit_files " in *" $f "*) ;; *) echo "$f" ;; esac
+done)
 cp "$tmp/mid/Kconfig" "$tmp/mid/Makefile" "$r/$android/"
 rm "$r/$android/binder_alloc_selftest.c"
 commit 1-alloc.txt
 
 # 2: the KUnit suite
-ours binder_alloc_kunit.c .kunitconfig Kconfig Makefile
+ours $kunit_files Kconfig Makefile
 commit 2-kunit.txt
 
 # 3: the documentation

@@ -6,8 +6,7 @@
 # rebuilds only what we touched. A file never written in place: $WORK shares
 # inodes with $PRISTINE, so every change replaces the link.
 set -e
-ours="Kconfig Makefile binder_alloc.h binder_alloc.c binder_shrinker.c
-      binder_alloc_kunit.c .kunitconfig"
+. "$WB/files.sh"
 android=drivers/android
 
 # The stamp names the tarball it came from: a new linux-source-6.12
@@ -35,7 +34,7 @@ place() {
 		cp "$1" "$WORK/$android/$2"
 	fi
 }
-for f in $ours; do
+for f in $driver_files; do
 	if [ -e "$REPO/$f" ]; then
 		place "$REPO/$f" "$f"
 	elif [ -e "$PRISTINE/$android/$f" ]; then
