@@ -17,7 +17,7 @@ mkdir -p "$out" "$LOGS"
 : > "$log"
 run() { "$WB/logrun" "$log" "$@"; }
 
-echo "== guest userspace (log: $log)"
+echo "== guest userspace: $cpio (log: $log)"
 run make -s -C "$WORK" O="$BUILD/headers" headers_install INSTALL_HDR_PATH="$hdr"
 
 rm -rf "$stage"
@@ -98,5 +98,4 @@ if [ -e "$cpio" ] && cmp -s "$sums.new" "$sums"; then
 else
 	(cd "$stage" && find . | sort | cpio -o -H newc --quiet) > "$cpio"
 	mv "$sums.new" "$sums"
-	echo "initramfs: $cpio ($(du -h "$cpio" | cut -f1))"
 fi

@@ -72,6 +72,7 @@ class Suite:
         self.name = name
         self.passed = self.failed = self.skipped = self.results = 0
         self.problems = []
+        self.log = None
 
     def problem(self, text):
         self.problems.append(text)
@@ -227,6 +228,51 @@ def judge_boot(name, lines, boot):
     return suites
 
 
+def judge_log(kind, name, path):
+    """The suites and splats of one log; a missing log is a failed suite."""
+    try:
+        lines = read(path)
+    except OSError:
+        missing = Suite(name)
+        missing.problem(f'no log {path}: the step did not run or failed early (see above)')
+        return [missing], []
+    if kind == '--tap':
+        suites, splats = judge_tap(name, lines), []
+    else:
+        suites = judge_boot(name, lines, kind == '--boot')
+        splats = [(name, *s) for s in find_splats(lines)]
+    for s in suites:
+        s.log = path
+    return suites, splats
+
+
+def print_suites(suites):
+    width = max(len(s.name) for s in suites)
+    for s in suites:
+        print(f'  {s.name:<{width}}  {s.passed:4} passed, {s.failed:3} failed, '
+              f'{s.skipped:3} skipped')
+        for p in s.problems[:20]:
+            print(f'    FAIL: {p}')
+        if len(s.problems) > 20:
+            print(f'    ... and {len(s.problems) - 20} more')
+        if s.problems and s.log:
+            print(f'    log: {s.log}')
+
+
+def print_splats(splats):
+    """Each splat with its context, the first three of each kind."""
+    shown = {}
+    for name, kind, i, context in splats:
+        shown[kind] = shown.get(kind, 0) + 1
+        if shown[kind] <= 3:
+            print(f'  SPLAT {kind} in {name} log, line {i + 1}:')
+            for text in context:
+                print(f'      | {text}')
+    for kind, count in shown.items():
+        if count > 3:
+            print(f'  ... {count} {kind} splats in all')
+
+
 def main(argv):
     suites, splats = [], []
     args = list(argv)
@@ -238,38 +284,13 @@ def main(argv):
         if kind not in ('--tap', '--console', '--boot') or not path:
             print(f'verdict.py: bad argument {kind} {spec}', file=sys.stderr)
             return 2
-        try:
-            lines = read(path)
-        except OSError:
-            missing = Suite(name)
-            missing.problem(f'no log {path}: the step did not run or failed early (see above)')
-            suites.append(missing)
-            continue
-        if kind == '--tap':
-            suites += judge_tap(name, lines)
-        else:
-            suites += judge_boot(name, lines, kind == '--boot')
-            splats += [(name, *s) for s in find_splats(lines)]
+        judged, found = judge_log(kind, name, path)
+        suites += judged
+        splats += found
 
     print('== verdict')
-    width = max(len(s.name) for s in suites)
-    for s in suites:
-        print(f'  {s.name:<{width}}  {s.passed:4} passed, {s.failed:3} failed, '
-              f'{s.skipped:3} skipped')
-        for p in s.problems[:20]:
-            print(f'    FAIL: {p}')
-        if len(s.problems) > 20:
-            print(f'    ... and {len(s.problems) - 20} more')
-    shown = {}
-    for name, kind, i, context in splats:
-        shown[kind] = shown.get(kind, 0) + 1
-        if shown[kind] <= 3:
-            print(f'  SPLAT {kind} in {name} log, line {i + 1}:')
-            for text in context:
-                print(f'      | {text}')
-    for kind, count in shown.items():
-        if count > 3:
-            print(f'  ... {count} {kind} splats in all')
+    print_suites(suites)
+    print_splats(splats)
     passed = sum(s.passed for s in suites)
     failed = sum(s.failed for s in suites) + len(splats)
     skipped = sum(s.skipped for s in suites)

@@ -18,9 +18,9 @@ err=$(mktemp)
 trap 'rm -f "$err"' EXIT
 ktap_print_header > "$tap"
 start=$SECONDS
-echo "== binder_linux.ko for Debian's $KVER (TAP: $tap)"
+printf '%s' "== binder_linux.ko for Debian's $KVER: build, modinfo, dkms (TAP: $tap): "
 
-"$WB/module/build.sh" 2> "$err"
+"$WB/module/build.sh" > /dev/null 2> "$err"	# what it prints is in the TAP
 built=$?
 cat "$err" >&2
 t $built "make module: binder_linux.ko $VERSION for $KVER" "$err"
@@ -65,7 +65,7 @@ if [ $built = 0 ]; then
 		t $same "dkms's module is make module's: same sources${differ:+ but$differ}, version / vermagic $a"
 	fi
 fi
-echo "== module build checks took $((SECONDS - start))s"
+echo "took $((SECONDS - start))s"
 
 [ $built = 0 ] && [ $imaged = 0 ] || exit 1
 "$WB/module/initrd.sh" || exit 1
