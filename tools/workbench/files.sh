@@ -14,5 +14,9 @@ done)
 kunit_files=$(for f in $driver_files; do
 	case $f in *kunit*) printf '%s ' "$f" ;; esac
 done)
+# tools_dirs: directories of ours in tools/ of the kernel tree, at the same
+# paths there: the kselftests and the binder library they link (tree.sh
+# overlays them; the patch series adds them)
+tools_dirs="tools/testing/selftests/binder_alloc tools/lib/binder"
 # driver_sources_re: the sources as an extended regex alternative
 driver_sources_re=$(echo $driver_sources | sed 's/\./\\./g; s/ /|/g')

@@ -44,6 +44,17 @@ for f in $driver_files; do
 		rm -f "$WORK/$android/$f"
 	fi
 done
+# Our directories in tools/ are not in the stock tree: copied whole (rsync
+# replaces a changed file, never writes into it), so the kselftests build
+# there, against the tree's lib.mk.
+for d in $tools_dirs; do
+	if [ -d "$REPO/$d" ]; then
+		mkdir -p "$WORK/$d"
+		rsync -a --delete "$REPO/$d/" "$WORK/$d/"
+	else
+		rm -rf "$WORK/$d"
+	fi
+done
 # Our Makefile retires the stock selftest (KUnit replaces it).
 if [ -e "$REPO/Makefile" ]; then
 	rm -f "$WORK/$android/binder_alloc_selftest.c"

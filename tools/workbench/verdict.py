@@ -41,6 +41,10 @@ TIMESTAMP = re.compile(r'^\[\s*\d+\.\d+\] ?')
 SUITE_BEGIN = re.compile(r'^BA-SUITE-BEGIN (\S+)')
 SUITE_END = re.compile(r'^BA-SUITE-END (\S+) rc=(\d+)')
 WORKBENCH = re.compile(r'^BA-WORKBENCH: (TIMEOUT|FAILED)\b.*')
+# run_kselftest.sh: "# selftests: DIR: PROG", the program's output with
+# "# " before every line, then the runner's own result for the program
+RUNNER_BEGIN = re.compile(r'^# selftests: \S+: \S+$')
+RUNNER_END = re.compile(r'^(not )?ok \d+ selftests: \S+: \S+')
 
 # (kind, pattern) in order: the first match names the splat.
 SPLATS = [(kind, re.compile(pat)) for kind, pat in [
@@ -141,9 +145,31 @@ def add_tests(suite, test, trailing):
             suite.problems.append(failure_text(sub, after if trailing else []))
 
 
+def unnest_runner(lines):
+    """The program's TAP that run_kselftest.sh prefixed with "# ", as TAP:
+    kunit_parser reads it as the subtests of the runner's result line,
+    so that a program's tests count one by one, as when it runs alone.
+    A "# Subtest:" line names it, so that the runner's result ends it
+    even when the program's own results stop short (a timeout)."""
+    out, name = [], None
+    for text in lines:
+        if RUNNER_BEGIN.match(text):
+            name = text[2:]
+        elif RUNNER_END.match(text):
+            name = None
+        elif name and text.startswith('#'):
+            text = text[2:]
+            if kunit_parser.TAP_START.match(text) or kunit_parser.KTAP_START.match(text):
+                out += [text, f'# Subtest: {name}']
+                continue
+        out.append(text)
+    return out
+
+
 def judge_section(name, lines, rc=None, trailing=False):
     """One TAP stream (and what surrounds it); rc: the program's exit status."""
     suite = Suite(name)
+    lines = unnest_runner(lines)
     if not any(kunit_parser.KTAP_START.match(t) or kunit_parser.TAP_START.match(t)
                for t in lines) and any(kunit_parser.TEST_RESULT.match(t) for t in lines):
         lines = ['TAP version 13'] + lines      # results without a header
@@ -153,6 +179,8 @@ def judge_section(name, lines, rc=None, trailing=False):
             add_tests(suite, kunit_parser.parse_test(stream, 0, [], False), trailing)
         except StuckStream as e:
             suite.problem(f'unparseable TAP at line {e.args[0]} of the section')
+        except ValueError as e:     # kunit_parser: "going past EOF"
+            suite.problem(f'unparseable TAP: {e}')
     if rc is not None and rc != 0 and suite.failed == 0:
         suite.problem(f'exited with status {rc}')
     elif rc == 0 and suite.results == 0:

@@ -2,7 +2,8 @@
 /*
  * What the receiver does to its own binder mapping must not change the
  * kernel's view of its buffers or lose a page:
- *   user_zap     two sender threads race to install pages that their
+ *   user_zap.pages_stay_put (variants dontneed, dontunmap)
+ *                two sender threads race to install pages that their
  *                buffers share, while the receiver keeps zapping its
  *                mapping (MADV_DONTNEED, or mremap(MREMAP_DONTUNMAP)) and
  *                the shrinker keeps reclaiming. Every transaction carries
@@ -324,18 +325,38 @@ static void user_zap(struct __test_metadata *_metadata, const char *path,
 	ba_shared_free(run, sizeof(*run));
 }
 
-TEST_F_TIMEOUT(binder_alloc, user_zap_dontneed, 120)
+/* The binder_alloc fixture, once for each way the receiver zaps. */
+FIXTURE(user_zap) {
+	BA_FIXTURE_MEMBERS;
+};
+
+FIXTURE_VARIANT(user_zap) {
+	enum zap_mode mode;
+};
+
+FIXTURE_VARIANT_ADD(user_zap, dontneed) {
+	.mode = ZAP_DONTNEED,
+};
+
+FIXTURE_VARIANT_ADD(user_zap, dontunmap) {
+	.mode = ZAP_DONTUNMAP,
+};
+
+FIXTURE_SETUP(user_zap)
 {
-	REQUIRE_DEBUGFS();
-	user_zap(_metadata, self->dev.path, binder_device_context(self->dev.name),
-		 ZAP_DONTNEED);
+	ba_fixture_setup(_metadata, &self->dev, &self->lru_before);
 }
 
-TEST_F_TIMEOUT(binder_alloc, user_zap_dontunmap, 120)
+FIXTURE_TEARDOWN(user_zap)
+{
+	ba_fixture_teardown(_metadata, &self->dev, self->lru_before);
+}
+
+TEST_F_TIMEOUT(user_zap, pages_stay_put, 120)
 {
 	REQUIRE_DEBUGFS();
 	user_zap(_metadata, self->dev.path, binder_device_context(self->dev.name),
-		 ZAP_DONTUNMAP);
+		 variant->mode);
 }
 
 /*
