@@ -19,6 +19,7 @@
 #include "binder.h"
 #include "binder_debugfs.h"
 #include "binder_payload.h"
+#include "binder_proc.h"
 
 #define KiB		1024UL
 #define MiB		(1024 * KiB)
@@ -59,22 +60,12 @@ struct ba_dev {
 int ba_dev_create(struct ba_dev *dev, const char *tag);
 void ba_dev_remove(struct ba_dev *dev);
 
-/* Anonymous memory shared with children; zeroed. */
-void *ba_shared(size_t size);
-void ba_shared_free(void *p, size_t size);
-
 /* Run @fn(@arg) in a child that dies with us and holds none of our fds. */
 pid_t ba_spawn(int (*fn)(void *arg), void *arg);
 /* Exit code of @pid, 128 + signal if killed, -ETIMEDOUT (then killed). */
 int ba_reap(pid_t pid, int timeout_ms);
 /* Kill and reap every child not reaped yet. */
 void ba_kill_children(void);
-
-long ba_now_ms(void);
-void ba_sleep_ms(long ms);
-/* Flags in shared memory that only grow: wait until *flag >= value. */
-bool ba_wait_flag(const int *flag, int value, int timeout_ms);
-void ba_set_flag(int *flag, int value);
 
 static inline long ba_add(long *counter, long n)
 {

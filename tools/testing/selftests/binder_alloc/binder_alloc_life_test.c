@@ -104,16 +104,16 @@ TEST_F_TIMEOUT(binder_alloc, mmap_rules, 120)
 	ASSERT_NE(c, NULL);
 	c->results[0] = BINDER_VM_MAX;
 	c->results[1] = 1;
-	ba_set_flag(&c->step, 1);
+	binder_set_flag(&c->step, 1);
 	ASSERT_TRUE(ba_next_transaction(&t, &ev, 30000));
 	EXPECT_EQ(ev.tr.data_size, BINDER_VM_MAX);
 	EXPECT_TRUE(ba_serve(&t, &ev, false));
-	ASSERT_TRUE(ba_wait_flag(&c->done, 1, 60000));
+	ASSERT_TRUE(binder_wait_flag(&c->done, 1, 60000));
 	EXPECT_EQ(c->out.replies, 1);
 	ASSERT_TRUE(ba_scripted_step(c, 2));
 	EXPECT_EQ(c->out.failed, 1);
 	EXPECT_EQ(c->out.bad_data, 0);
-	ba_set_flag(&c->step, 3);
+	binder_set_flag(&c->step, 3);
 	EXPECT_EQ(ba_scripted_finish(c), 0);
 
 	/* Gone is gone: no second mapping even after the first is unmapped. */
@@ -158,7 +158,7 @@ TEST_F(binder_alloc, page_lifecycle)
 	ASSERT_NE(c, NULL);
 	c->results[0] = size;
 	for (step = 1; step <= 2; step++) {
-		ba_set_flag(&c->step, step);
+		binder_set_flag(&c->step, step);
 		ASSERT_TRUE(ba_next_transaction(&t, &ev, 10000));
 		pages = pages_spanned(ev.tr.data.ptr.buffer - (uintptr_t)b.map,
 				      size);
@@ -167,7 +167,7 @@ TEST_F(binder_alloc, page_lifecycle)
 		EXPECT_GE(st.pages_high, pages);
 
 		EXPECT_TRUE(ba_serve(&t, &ev, false));
-		ASSERT_TRUE(ba_wait_flag(&c->done, step, 30000));
+		ASSERT_TRUE(binder_wait_flag(&c->done, step, 30000));
 		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1);
 		EXPECT_PAGES(&st, 0, pages);
 		EXPECT_GE(binder_shrinker_count(), self->lru_before + pages);
@@ -180,7 +180,7 @@ TEST_F(binder_alloc, page_lifecycle)
 	}
 	EXPECT_EQ(c->out.replies, 2);
 	EXPECT_EQ(c->out.bad_data, 0);
-	ba_set_flag(&c->step, 3);
+	binder_set_flag(&c->step, 3);
 	EXPECT_EQ(ba_scripted_finish(c), 0);
 	binder_close(&b);
 }
@@ -308,9 +308,9 @@ TEST_F_TIMEOUT(binder_alloc, client_exit_with_buffers, 120)
 	received = ba_get(&srv->received);
 	victim = ba_scripted_start(self->dev.path, slow_script);
 	ASSERT_NE(victim, NULL);
-	ba_set_flag(&victim->step, 1);
+	binder_set_flag(&victim->step, 1);
 	for (i = 0; i < 1000 && ba_get(&srv->received) == received; i++)
-		ba_sleep_ms(10);
+		binder_sleep_ms(10);
 	EXPECT_EQ(ba_get(&srv->received), received + 1);
 	kill(victim->pid, SIGKILL);
 	EXPECT_EQ(ba_scripted_finish(victim), 128 + SIGKILL);
@@ -327,14 +327,14 @@ TEST_F_TIMEOUT(binder_alloc, client_exit_with_buffers, 120)
 	 * the victim's (300 ms); the LRU holds only its pages.
 	 */
 	for (i = 0; i < 500 && binder_stats_count_procs(self->dev.name) > 1; i++)
-		ba_sleep_ms(20);
+		binder_sleep_ms(20);
 	EXPECT_EQ(binder_stats_count_procs(self->dev.name), 1);
 	EXPECT_EQ(binder_stats_find(holder->pid, self->dev.name, &st), 0);
 	for (i = 0; i < 500; i++) {
 		ASSERT_EQ(binder_stats_find(srv->pid, self->dev.name, &st), 1);
 		if (!st.buffers)
 			break;
-		ba_sleep_ms(20);
+		binder_sleep_ms(20);
 	}
 	EXPECT_EQ(st.buffers, 0)
 		ba_log_buffers(srv->pid, self->dev.name);

@@ -52,7 +52,7 @@ static void *reclaimer_main(void *arg)
 		r->scans++;
 		if (before > after)
 			r->reclaimed += before - after;
-		ba_sleep_ms(rand_r(&rnd) % 3);
+		binder_sleep_ms(rand_r(&rnd) % 3);
 	}
 	return NULL;
 }
@@ -86,7 +86,7 @@ static void run_generation(const char *path, unsigned int *rnd,
 	struct ba_server *srv;
 	int *stop, i;
 
-	stop = ba_shared(sizeof(*stop));
+	stop = binder_shared(sizeof(*stop));
 	srv = ba_server_new(path, 256 * KiB);
 	if (!stop || !srv)
 		goto out;
@@ -114,17 +114,17 @@ static void run_generation(const char *path, unsigned int *rnd,
 		ba_client_start(c[i]);
 	}
 
-	ba_sleep_ms(50 + rand_r(rnd) % 400);
+	binder_sleep_ms(50 + rand_r(rnd) % 400);
 	if (c[CLIENTS - 1] && rand_r(rnd) % 3 == 0) {
 		kill(c[CLIENTS - 1]->pid, SIGKILL);
 		tot->client_kills++;
-		ba_sleep_ms(rand_r(rnd) % 100);
+		binder_sleep_ms(rand_r(rnd) % 100);
 	}
 	if (rand_r(rnd) % 2) {
 		kill(srv->pid, SIGKILL);
 		tot->server_kills++;
 	}
-	ba_set_flag(stop, 1);
+	binder_set_flag(stop, 1);
 
 	for (i = 0; i < CLIENTS && c[i]; i++) {
 		ba_reap(c[i]->pid, 60000);
@@ -137,7 +137,7 @@ static void run_generation(const char *path, unsigned int *rnd,
 	tot->generations++;
 out:
 	ba_server_free(srv);
-	ba_shared_free(stop, sizeof(*stop));
+	binder_shared_free(stop, sizeof(*stop));
 }
 
 /* A generation's binder fds must all be released once its processes are. */
@@ -159,7 +159,7 @@ static bool retire_device(struct ba_dev *dev)
  */
 TEST_F_TIMEOUT(binder_alloc, race_stress, 0)
 {
-	long deadline = ba_now_ms() + stress_seconds() * 1000L;
+	long deadline = binder_now_ms() + stress_seconds() * 1000L;
 	struct ba_dev dev[2] = { 0 };
 	struct totals tot = { 0 };
 	unsigned int rnd = getpid();
@@ -173,7 +173,7 @@ TEST_F_TIMEOUT(binder_alloc, race_stress, 0)
 	ASSERT_EQ(pthread_create(&r->tid, NULL, reclaimer_main, r), 0);
 
 	/* A device per generation: no waiting for the last context manager. */
-	for (n = 0; ba_now_ms() < deadline; n++) {
+	for (n = 0; binder_now_ms() < deadline; n++) {
 		struct ba_dev *cur = &dev[n % 2], *prev = &dev[(n + 1) % 2];
 		char tag[32];
 
@@ -184,7 +184,7 @@ TEST_F_TIMEOUT(binder_alloc, race_stress, 0)
 		if (prev->path[0] && !retire_device(prev))
 			unreleased++;
 	}
-	ba_set_flag(&r->stop, 1);
+	binder_set_flag(&r->stop, 1);
 	pthread_join(r->tid, NULL);
 	if (dev[(n + 1) % 2].path[0] && !retire_device(&dev[(n + 1) % 2]))
 		unreleased++;

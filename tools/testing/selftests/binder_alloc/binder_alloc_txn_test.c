@@ -117,7 +117,7 @@ TEST_F_TIMEOUT(binder_alloc, sizes, 120)
 		ASSERT_EQ(binder_stats_find(srv->pid, self->dev.name, &st), 1);
 		if (!st.buffers)
 			break;
-		ba_sleep_ms(20);
+		binder_sleep_ms(20);
 	}
 	EXPECT_EQ(st.buffers, 0) ba_log_buffers(srv->pid, self->dev.name);
 
@@ -164,7 +164,7 @@ TEST_F_TIMEOUT(binder_alloc, many_clients, 180)
 	}
 	/* Oneways may still be queued at the server: let it drain them. */
 	for (i = 0; i < 1000 && ba_get(&srv->received) < sent; i++)
-		ba_sleep_ms(10);
+		binder_sleep_ms(10);
 	EXPECT_EQ(ba_get(&srv->received), sent);
 	EXPECT_EQ(ba_server_stop(srv), 0);
 	EXPECT_EQ(srv->bad_data, 0);
@@ -255,10 +255,10 @@ TEST_F(binder_alloc, free_buffer_misuse)
 	EXPECT_EQ(count_buffers(self->dev.name, bufs, 4), 0);
 
 	/* Later traffic is unharmed. */
-	ba_set_flag(&c->step, 2);
+	binder_set_flag(&c->step, 2);
 	ASSERT_TRUE(ba_next_transaction(&t, &ev, 10000));
 	EXPECT_TRUE(ba_serve(&t, &ev, false));
-	ASSERT_TRUE(ba_wait_flag(&c->done, 2, 30000));
+	ASSERT_TRUE(binder_wait_flag(&c->done, 2, 30000));
 	EXPECT_EQ(c->out.replies, 1);
 	EXPECT_EQ(c->out.bad_data, 0);
 	EXPECT_EQ(count_buffers(self->dev.name, bufs, 4), 0);
@@ -384,7 +384,7 @@ TEST_F_TIMEOUT(binder_alloc, oneway_space, 120)
 	int i;
 
 	REQUIRE_DEBUGFS();
-	shared_rounds = ba_shared(sizeof(rounds));
+	shared_rounds = binder_shared(sizeof(rounds));
 	ASSERT_NE(shared_rounds, NULL);
 	memcpy(shared_rounds, rounds, sizeof(rounds));
 	ASSERT_EQ(ba_become_server(&b, &t, self->dev.path, space), 0);
@@ -420,7 +420,7 @@ TEST_F_TIMEOUT(binder_alloc, oneway_space, 120)
 	EXPECT_EQ(c->out.bad_data, 0);
 	EXPECT_EQ(ba_scripted_finish(c), 0);
 	binder_close(&b);
-	ba_shared_free(shared_rounds, sizeof(rounds));
+	binder_shared_free(shared_rounds, sizeof(rounds));
 }
 
 /* Sizes that straddle pages, so clearing must cover several. */
@@ -514,31 +514,31 @@ TEST_F(binder_alloc, clear_buf)
 	c = ba_scripted_start(self->dev.path, clear_script);
 	ASSERT_NE(c, NULL);
 
-	ba_set_flag(&c->step, 1);
+	binder_set_flag(&c->step, 1);
 	nonzero = receive_free_and_look(&t, 1, &intact);
 	EXPECT_TRUE(intact);
 	EXPECT_EQ(nonzero, -1) TH_LOG("sync TF_CLEAR_BUF: byte %zd not cleared",
 				      nonzero);
-	ASSERT_TRUE(ba_wait_flag(&c->done, 1, 30000));
+	ASSERT_TRUE(binder_wait_flag(&c->done, 1, 30000));
 
-	ba_set_flag(&c->step, 2);
+	binder_set_flag(&c->step, 2);
 	nonzero = receive_free_and_look(&t, 2, &intact);
 	EXPECT_TRUE(intact);
 	TH_LOG("without TF_CLEAR_BUF the freed buffer %s",
 	       nonzero >= 0 ? "keeps its bytes" : "reads as zeroes");
-	ASSERT_TRUE(ba_wait_flag(&c->done, 2, 30000));
+	ASSERT_TRUE(binder_wait_flag(&c->done, 2, 30000));
 
-	ba_set_flag(&c->step, 3);
+	binder_set_flag(&c->step, 3);
 	nonzero = receive_free_and_look(&t, 3, &intact);
 	EXPECT_TRUE(intact);
 	EXPECT_EQ(nonzero, -1) TH_LOG("oneway TF_CLEAR_BUF: byte %zd not cleared",
 				      nonzero);
-	ASSERT_TRUE(ba_wait_flag(&c->done, 3, 30000));
+	ASSERT_TRUE(binder_wait_flag(&c->done, 3, 30000));
 
-	ba_set_flag(&c->step, 4);
+	binder_set_flag(&c->step, 4);
 	ASSERT_TRUE(ba_next_transaction(&t, &ev, 10000));
 	echo_clear_buf(&t, &ev);
-	ASSERT_TRUE(ba_wait_flag(&c->done, 4, 30000));
+	ASSERT_TRUE(binder_wait_flag(&c->done, 4, 30000));
 	EXPECT_EQ(c->results[0], -1) TH_LOG("reply payload wrong");
 	EXPECT_EQ(c->results[1], -1) TH_LOG("reply TF_CLEAR_BUF: byte %ld not cleared",
 					    c->results[1]);

@@ -105,7 +105,7 @@ static int receiver_main(void *arg)
 	z.map = (void *)b.map;
 	if (pthread_create(&z.tid, NULL, zapper_main, &z))
 		return 1;
-	ba_set_flag(&run->ready, 1);
+	binder_set_flag(&run->ready, 1);
 
 	for (;;) {
 		if (ba_next_transaction(&t, &ev, 100)) {
@@ -121,8 +121,8 @@ static int receiver_main(void *arg)
 	binder_read(&t, &ev, 50);
 	__atomic_store_n(&z.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(z.tid, NULL);
-	ba_set_flag(&run->drained, 1);
-	ba_wait_flag(&run->exit, 1, 60000);
+	binder_set_flag(&run->drained, 1);
+	binder_wait_flag(&run->exit, 1, 60000);
 	return 0;
 }
 
@@ -175,7 +175,7 @@ static void *sender_main(void *arg)
 			continue;
 		if (ev.cmd == BR_FAILED_REPLY && ev.error == -ENOSPC) {
 			ba_add(&run->nospc, 1);
-			ba_sleep_ms(1);
+			binder_sleep_ms(1);
 			continue;
 		}
 		run->last_error = ev.error;
@@ -252,7 +252,7 @@ static void *reclaim_main(void *arg)
 
 	while (!__atomic_load_n(stop, __ATOMIC_ACQUIRE)) {
 		binder_shrinker_scan(64);
-		ba_sleep_ms(2);
+		binder_sleep_ms(2);
 	}
 	return NULL;
 }
@@ -272,14 +272,14 @@ static void user_zap(struct __test_metadata *_metadata, const char *path,
 	if (!counted)
 		TH_LOG("no %s (the stock allocator?): page count not checked",
 		       BINDER_ALLOC_PAGES);
-	run = ba_shared(sizeof(*run));
+	run = binder_shared(sizeof(*run));
 	ASSERT_NE(run, NULL);
 	snprintf(run->path, sizeof(run->path), "%s", path);
 	run->mode = mode;
 
 	receiver = ba_spawn(receiver_main, run);
 	ASSERT_GT(receiver, 0);
-	ASSERT_TRUE(ba_wait_flag(&run->ready, 1, 10000))
+	ASSERT_TRUE(binder_wait_flag(&run->ready, 1, 10000))
 		TH_LOG("the receiver did not come up");
 	ASSERT_EQ(node_local_refs(receiver, context, &ls0, &lw0), 0)
 		TH_LOG("no node of the receiver in binder/proc/%d", receiver);
@@ -288,11 +288,11 @@ static void user_zap(struct __test_metadata *_metadata, const char *path,
 	ASSERT_EQ(pthread_create(&reclaimer, NULL, reclaim_main,
 				 &stop_reclaim), 0);
 
-	ba_sleep_ms(ZAP_MS);
-	ba_set_flag(&run->stop, 1);
+	binder_sleep_ms(ZAP_MS);
+	binder_set_flag(&run->stop, 1);
 	EXPECT_EQ(ba_reap(senders, 30000), 0)
 		TH_LOG("the senders did not finish");
-	EXPECT_TRUE(ba_wait_flag(&run->drained, 1, 30000))
+	EXPECT_TRUE(binder_wait_flag(&run->drained, 1, 30000))
 		TH_LOG("the receiver did not drain its buffers");
 	__atomic_store_n(&stop_reclaim, 1, __ATOMIC_RELEASE);
 	pthread_join(reclaimer, NULL);
@@ -303,7 +303,7 @@ static void user_zap(struct __test_metadata *_metadata, const char *path,
 				  ls, ls0);
 	EXPECT_EQ(lw, lw0) TH_LOG("node local weak refs %d after every free, %d before",
 				  lw, lw0);
-	ba_set_flag(&run->exit, 1);
+	binder_set_flag(&run->exit, 1);
 	EXPECT_EQ(ba_reap(receiver, 30000), 0);
 
 	TH_LOG("%ld sent, %ld received, %ld oneway-full, %ld zaps",
@@ -322,7 +322,7 @@ static void user_zap(struct __test_metadata *_metadata, const char *path,
 			TH_LOG("the allocator owns %ld pages after the test, %ld before",
 			       owned, before.owned);
 	}
-	ba_shared_free(run, sizeof(*run));
+	binder_shared_free(run, sizeof(*run));
 }
 
 /* The binder_alloc fixture, once for each way the receiver zaps. */
@@ -382,7 +382,7 @@ static int dofork_receiver_main(void *arg)
 
 	if (ba_become_server(&b, &t, run->path, ZAP_MAP))
 		return 1;
-	ba_set_flag(&run->ready, 1);
+	binder_set_flag(&run->ready, 1);
 	for (i = 0; i < 2; i++) {
 		if (!ba_next_transaction(&t, &ev, 10000))
 			return 4;
@@ -398,7 +398,7 @@ static int dofork_receiver_main(void *arg)
 		if (child < 0 || waitpid(child, &status, 0) != child)
 			return 3;
 		run->child_status = status;
-		ba_set_flag(&run->ready, 2);
+		binder_set_flag(&run->ready, 2);
 	}
 	binder_read(&t, &ev, 100);
 	return 0;
@@ -414,19 +414,19 @@ TEST_F_TIMEOUT(binder_alloc, dofork_child_exit, 60)
 	struct binder b;
 	pid_t receiver;
 
-	run = ba_shared(sizeof(*run));
+	run = binder_shared(sizeof(*run));
 	ASSERT_NE(run, NULL);
 	snprintf(run->path, sizeof(run->path), "%s", self->dev.path);
 	receiver = ba_spawn(dofork_receiver_main, run);
 	ASSERT_GT(receiver, 0);
-	ASSERT_TRUE(ba_wait_flag(&run->ready, 1, 10000))
+	ASSERT_TRUE(binder_wait_flag(&run->ready, 1, 10000))
 		TH_LOG("the receiver did not come up");
 	ASSERT_EQ(binder_open(&b, self->dev.path, 64 * KiB), 0);
 	binder_thread_init(&t, &b);
 
 	ba_client_send(&t, &out, 0, BA_CHECK, payload, sizeof(payload), 7,
 		       true);
-	ASSERT_TRUE(ba_wait_flag(&run->ready, 2, 10000))
+	ASSERT_TRUE(binder_wait_flag(&run->ready, 2, 10000))
 		TH_LOG("the receiver did not fork");
 	EXPECT_TRUE(WIFEXITED(run->child_status) &&
 		    WEXITSTATUS(run->child_status) < 2)
@@ -437,7 +437,7 @@ TEST_F_TIMEOUT(binder_alloc, dofork_child_exit, 60)
 	/* Stock 6.12 (no binder_alloc/pages) ends it: known, not ours. */
 	if (out.replies < 2 && binder_alloc_pages_read(&pages)) {
 		binder_close(&b);
-		ba_shared_free(run, sizeof(*run));
+		binder_shared_free(run, sizeof(*run));
 		SKIP(return, "the stock allocator ends the parent's mapping "
 		     "when a forked copy closes (fixed in binder_alloc)");
 	}
@@ -447,7 +447,7 @@ TEST_F_TIMEOUT(binder_alloc, dofork_child_exit, 60)
 	binder_close(&b);
 	EXPECT_EQ(ba_reap(receiver, 10000), 0);
 	EXPECT_EQ(run->served, 2) TH_LOG("a payload was corrupt");
-	ba_shared_free(run, sizeof(*run));
+	binder_shared_free(run, sizeof(*run));
 }
 
 TEST_HARNESS_MAIN
