@@ -6,7 +6,7 @@
 #                             installed the kselftest way (run_kselftest.sh)
 #   /ksft/list                "<suite name> <collection>:<test>" in the order
 #                             init runs them
-#   /bin/<prog>               tools/bench and tools/fuzz programs, and ba_smoke
+#   /bin/<prog>               tools/bench and tools/fuzz programs
 # Programs are built static; a dynamic one gets its libraries copied (ldd).
 # The archive is rewritten only when its content changed.
 set -e
@@ -87,11 +87,6 @@ if [ -e "$REPO/tools/fuzz/Makefile" ]; then
 		add "$out/fuzz/$p" "bin/$p"
 	done
 fi
-
-if [ ! "$out/ba_smoke" -nt "$WB/ba_smoke.c" ]; then
-	run gcc -static -O2 -Wall -isystem "$hdr/include" -o "$out/ba_smoke" "$WB/ba_smoke.c"
-fi
-add "$out/ba_smoke" bin/ba_smoke
 
 sums=$BA_CACHE/initramfs/content.md5
 (cd "$stage" && find . | sort | while read -r f; do
