@@ -14,8 +14,8 @@
 #    series passes through, so that no run reconfigures and only what a
 #    patch changed recompiles;
 #  - the result: drivers/android/ byte-identical to the work tree's, the
-#    documentation to ours and listed in a toctree, `git am` and `patch`
-#    agreeing.
+#    documentation and our tools/ directories to ours, the documentation
+#    listed in a toctree, `git am` and `patch` agreeing.
 set -u
 . "$WB/files.sh"
 . "$WB/ktap.sh"
@@ -194,6 +194,15 @@ if [ $applied = 1 ]; then
 		tap fail "Documentation/driver-api/ after the series" "$tmp/diff"
 	else
 		tap ok "Documentation/driver-api/binder_alloc* identical to ours and in the driver-api toctree"
+	fi
+	: > "$tmp/diff"
+	for d in $tools_dirs; do
+		diff -r "$REPO/$d" "$tree/$d" >> "$tmp/diff" 2>&1
+	done
+	if [ -s "$tmp/diff" ]; then
+		tap fail "tools/ after the series differs from ours ($(echo $tools_dirs))" "$tmp/diff"
+	else
+		tap ok "tools/ after the series: $(echo $tools_dirs) identical to ours"
 	fi
 	if [ $am_ok = 1 ]; then
 		: > "$tmp/diff"

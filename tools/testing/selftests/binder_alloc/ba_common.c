@@ -115,6 +115,14 @@ bool ba_wait_procs_gone(const char *context, int timeout_ms)
 	return true;
 }
 
+void ba_log_outcomes(int i, const struct ba_outcomes *o)
+{
+	fprintf(stderr,
+		"# client %d: %ld sent, %ld replies, %ld oneways, %ld unmapped, %ld failed, %ld dead, %ld timeouts, %ld bad, %ld other\n",
+		i, o->sent, o->replies, o->completes, o->unmapped, o->failed,
+		o->dead, o->timeouts, o->bad_data, o->other);
+}
+
 void ba_log_buffers(pid_t pid, const char *context)
 {
 	struct binder_buffer_info bufs[16];
@@ -169,18 +177,14 @@ bool ba_serve(struct binder_thread *t, const struct binder_event *ev,
 			binder_free_buffer(t, buffer);
 		return result < 0;
 	}
-	switch (ba_code_op(code)) {
-	case BA_ECHO:
+	if (ba_code_op(code) == BA_SLOW)
+		binder_sleep_ms(300);
+	if (ba_code_op(code) == BA_ECHO) {
 		reply.data = data;
 		reply.size = size;
-		break;
-	case BA_SLOW:
-		binder_sleep_ms(300);
-		/* fall through */
-	default:
+	} else {
 		reply.data = &result;
 		reply.size = sizeof(result);
-		break;
 	}
 	binder_reply(t, &reply, buffer);
 	return result < 0;
@@ -406,7 +410,8 @@ static void note_reply(struct ba_outcomes *out, const struct binder_event *ev,
 	else
 		memcpy(&bad, data, sizeof(int64_t));
 	if (bad >= 0) {
-		fprintf(stderr, "# client %d: %zu-byte payload (seed %u) came back wrong at byte %zd\n",
+		fprintf(stderr,
+			"# client %d: %zu-byte payload (seed %u) came back wrong at byte %zd\n",
 			getpid(), size, seed, bad);
 		out->bad_data++;
 		return;
@@ -550,9 +555,7 @@ static int scripted_main(void *arg)
 	return ret < 0 ? 0 : ret;
 }
 
-struct ba_scripted *ba_scripted_start(const char *path,
-	int (*script)(struct ba_scripted *c, struct binder_thread *t,
-		      int step))
+struct ba_scripted *ba_scripted_start(const char *path, ba_script_fn script)
 {
 	struct ba_scripted *c = binder_shared(sizeof(*c));
 

@@ -169,21 +169,22 @@ bool ba_serve(struct binder_thread *t, const struct binder_event *ev,
  * script returns 0 to wait for the next step, -1 when finished, or an exit
  * code > 0 on error.
  */
+struct ba_scripted;
+typedef int (*ba_script_fn)(struct ba_scripted *c, struct binder_thread *t,
+			    int step);
+
 struct ba_scripted {
 	const char *path;
 	int step;
 	int done;
-	int (*script)(struct ba_scripted *c, struct binder_thread *t,
-		      int step);
+	ba_script_fn script;
 	pid_t pid;
 	struct ba_outcomes out;
 	long results[8];
 	char buf[64 * 1024];
 };
 
-struct ba_scripted *ba_scripted_start(const char *path,
-	int (*script)(struct ba_scripted *c, struct binder_thread *t,
-		      int step));
+struct ba_scripted *ba_scripted_start(const char *path, ba_script_fn script);
 /* Run step @step and wait until it is done. */
 bool ba_scripted_step(struct ba_scripted *c, int step);
 /* Wait for the client's exit; returns its code (see ba_reap()). */
@@ -201,6 +202,8 @@ size_t ba_pick_size(unsigned int *rnd, size_t max);
 
 /* Print the buffers @pid holds on @context, from binder/proc/PID. */
 void ba_log_buffers(pid_t pid, const char *context);
+/* Print what client @i saw (after a check on its outcomes failed). */
+void ba_log_outcomes(int i, const struct ba_outcomes *o);
 /* Wait until no binder fd is open on @context. */
 bool ba_wait_procs_gone(const char *context, int timeout_ms);
 /*

@@ -76,13 +76,15 @@ FIXTURE_TEARDOWN(binder_alloc)
 #define EXPECT_CMD(seen, expected) \
 	EXPECT_STREQ(binder_cmd_name(seen), binder_cmd_name(expected))
 
-/* Skip a test that reads debugfs when it is not there. */
-#define REQUIRE_DEBUGFS()						\
-	do {								\
-		if (!binder_debugfs_available() ||			\
-		    !binder_shrinker_available())			\
-			SKIP(return, "needs debugfs with binder and "	\
-			     "CONFIG_SHRINKER_DEBUG");			\
-	} while (0)
+/*
+ * Does this kernel show what a test reads in debugfs? A test that reads it
+ * starts with: if (!ba_debugfs_present()) SKIP(return, BA_NO_DEBUGFS);
+ */
+static inline bool ba_debugfs_present(void)
+{
+	return binder_debugfs_available() && binder_shrinker_available();
+}
+
+#define BA_NO_DEBUGFS	"needs debugfs with binder and CONFIG_SHRINKER_DEBUG"
 
 #endif /* BA_FIXTURE_H */

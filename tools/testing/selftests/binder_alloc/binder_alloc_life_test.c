@@ -127,11 +127,14 @@ static int pages_spanned(unsigned long offset, size_t size)
 	return (offset + size - 1) / BA_PAGE - offset / BA_PAGE + 1;
 }
 
-#define EXPECT_PAGES(st, active, lru)					\
-	do {								\
-		EXPECT_EQ((st)->pages_active, (active));		\
-		EXPECT_EQ((st)->pages_lru, (lru));			\
-	} while (0)
+static void expect_pages(struct __test_metadata *_metadata,
+			 const struct binder_proc_stats *st, long active, long lru)
+{
+	EXPECT_EQ(st->pages_active, active)
+		TH_LOG("pages in use: %ld, expected %ld", (long)st->pages_active, active);
+	EXPECT_EQ(st->pages_lru, lru)
+		TH_LOG("pages on the LRU: %ld, expected %ld", (long)st->pages_lru, lru);
+}
 
 /*
  * A page's life as binder/stats tells it: not installed until a buffer
@@ -148,11 +151,12 @@ TEST_F(binder_alloc, page_lifecycle)
 	struct binder b;
 	int step, pages;
 
-	REQUIRE_DEBUGFS();
+	if (!ba_debugfs_present())
+		SKIP(return, BA_NO_DEBUGFS);
 	ASSERT_EQ(ba_become_server(&b, &t, self->dev.path, space), 0);
 	ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1);
 	EXPECT_EQ(st.pages_active + st.pages_lru + st.pages_free, 16);
-	EXPECT_PAGES(&st, 0, 0);
+	expect_pages(_metadata, &st, 0, 0);
 
 	c = ba_scripted_start(self->dev.path, check_script);
 	ASSERT_NE(c, NULL);
@@ -163,18 +167,18 @@ TEST_F(binder_alloc, page_lifecycle)
 		pages = pages_spanned(ev.tr.data.ptr.buffer - (uintptr_t)b.map,
 				      size);
 		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1);
-		EXPECT_PAGES(&st, pages, 0);
+		expect_pages(_metadata, &st, pages, 0);
 		EXPECT_GE(st.pages_high, pages);
 
 		EXPECT_TRUE(ba_serve(&t, &ev, false));
 		ASSERT_TRUE(binder_wait_flag(&c->done, step, 30000));
 		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1);
-		EXPECT_PAGES(&st, 0, pages);
+		expect_pages(_metadata, &st, 0, pages);
 		EXPECT_GE(binder_shrinker_count(), self->lru_before + pages);
 
 		EXPECT_EQ(binder_shrinker_scan(1UL << 20), 0);
 		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1);
-		EXPECT_PAGES(&st, 0, 0);
+		expect_pages(_metadata, &st, 0, 0);
 		EXPECT_EQ(st.pages_free, 16);
 		EXPECT_LE(binder_shrinker_count(), self->lru_before);
 	}
@@ -209,23 +213,27 @@ static bool start_clients(struct ba_client **c, int n, const char *path,
  * Every client of a server that went away mid-traffic got only intact
  * replies, then BR_DEAD_REPLY; nothing failed otherwise or hung.
  */
-#define EXPECT_CLIENTS_SAW_DEATH(c, n)					\
-	do {								\
-		int __i;						\
-		for (__i = 0; __i < (n); __i++) {			\
-			struct ba_outcomes *o = &(c)[__i]->out;		\
-			EXPECT_EQ(ba_reap((c)[__i]->pid, 60000), 0);	\
-			EXPECT_EQ(o->dead, 1)				\
-				TH_LOG("client %d: %ld sent %ld replies %ld unmapped %ld oneways %ld failed %ld timeouts",\
-				       __i, o->sent, o->replies,	\
-				       o->unmapped, o->completes,	\
-				       o->failed, o->timeouts);		\
-			EXPECT_EQ(o->bad_data, 0);			\
-			EXPECT_EQ(o->failed, 0);			\
-			EXPECT_EQ(o->timeouts + o->other, 0);		\
-			ba_client_free((c)[__i]);			\
-		}							\
-	} while (0)
+static void expect_clients_saw_death(struct __test_metadata *_metadata,
+				     struct ba_client **c, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct ba_outcomes *o = &c[i]->out;
+
+		EXPECT_EQ(ba_reap(c[i]->pid, 60000), 0)
+			TH_LOG("client %d did not exit cleanly", i);
+		EXPECT_EQ(o->dead, 1)
+			ba_log_outcomes(i, o);
+		EXPECT_EQ(o->bad_data, 0)
+			ba_log_outcomes(i, o);
+		EXPECT_EQ(o->failed, 0)
+			ba_log_outcomes(i, o);
+		EXPECT_EQ(o->timeouts + o->other, 0)
+			ba_log_outcomes(i, o);
+		ba_client_free(c[i]);
+	}
+}
 
 /*
  * The server unmaps its buffer space while clients keep sending: buffers
@@ -243,7 +251,7 @@ TEST_F_TIMEOUT(binder_alloc, munmap_during_traffic, 120)
 	srv->munmap_after = 20;
 	ASSERT_EQ(ba_server_start(srv), 0);
 	ASSERT_TRUE(start_clients(c, CLIENTS, self->dev.path, 200));
-	EXPECT_CLIENTS_SAW_DEATH(c, CLIENTS);
+	expect_clients_saw_death(_metadata, c, CLIENTS);
 
 	EXPECT_EQ(srv->unmapped, 1);
 	EXPECT_EQ(srv->bad_data, 0);
@@ -263,7 +271,7 @@ TEST_F_TIMEOUT(binder_alloc, server_exit_during_traffic, 120)
 	srv->exit_after = 30;
 	ASSERT_EQ(ba_server_start(srv), 0);
 	ASSERT_TRUE(start_clients(c, CLIENTS, self->dev.path, 200));
-	EXPECT_CLIENTS_SAW_DEATH(c, CLIENTS);
+	expect_clients_saw_death(_metadata, c, CLIENTS);
 
 	EXPECT_EQ(ba_reap(srv->pid, 30000), 0);
 	EXPECT_EQ(srv->bad_data, 0);
@@ -291,7 +299,8 @@ TEST_F_TIMEOUT(binder_alloc, client_exit_with_buffers, 120)
 	long received, lru;
 	int i;
 
-	REQUIRE_DEBUGFS();
+	if (!ba_debugfs_present())
+		SKIP(return, BA_NO_DEBUGFS);
 	srv = ba_server_new(self->dev.path, MiB);
 	ASSERT_NE(srv, NULL);
 	srv->threads = 2;

@@ -83,25 +83,25 @@ TEST_F_TIMEOUT(binder_alloc, sizes, 120)
 		cmd = ba_client_send(&t, &out, 0, BA_ECHO, buf, sizes[i], i + 1,
 				     true);
 		EXPECT_CMD(cmd, BR_REPLY) TH_LOG("%zu bytes: %s, error %d",
-			sizes[i], binder_cmd_name(cmd), out.last_error);
+						 sizes[i], binder_cmd_name(cmd), out.last_error);
 	}
 	EXPECT_EQ(out.bad_data, 0);
 
 	cmd = ba_client_send(&t, &out, 0, BA_ECHO, buf, space, 100, true);
 	EXPECT_CMD(cmd, BR_REPLY) TH_LOG("largest payload (%zu bytes): %s",
-					space, binder_cmd_name(cmd));
+					 space, binder_cmd_name(cmd));
 	cmd = ba_client_send(&t, &out, 0, BA_ECHO, buf, space + 1, 101, true);
 	EXPECT_CMD(cmd, BR_FAILED_REPLY) TH_LOG("%zu bytes: %s", space + 1,
-					       binder_cmd_name(cmd));
+						binder_cmd_name(cmd));
 	EXPECT_EQ(out.last_error, -ENOSPC);
 
 	/* With offsets: 8 bytes of them, so 8 bytes less of data. */
 	cmd = echo_with_object(&t, buf, space - 8, 102, &error);
 	EXPECT_CMD(cmd, BR_REPLY) TH_LOG("%zu + 8 bytes with an object: %s",
-					space - 8, binder_cmd_name(cmd));
+					 space - 8, binder_cmd_name(cmd));
 	cmd = echo_with_object(&t, buf, space - 7, 103, &error);
 	EXPECT_CMD(cmd, BR_FAILED_REPLY) TH_LOG("%zu + 8 bytes: %s",
-					       space - 7, binder_cmd_name(cmd));
+						space - 7, binder_cmd_name(cmd));
 	EXPECT_EQ(error, -ENOSPC);
 
 	/* The failures changed nothing: the same traffic still works. */
@@ -109,7 +109,7 @@ TEST_F_TIMEOUT(binder_alloc, sizes, 120)
 		cmd = ba_client_send(&t, &out, 0, BA_ECHO, buf, space >> i,
 				     200 + i, true);
 		EXPECT_CMD(cmd, BR_REPLY) TH_LOG("%zu bytes after the failures: %s",
-						space >> i, binder_cmd_name(cmd));
+						 space >> i, binder_cmd_name(cmd));
 	}
 	EXPECT_EQ(out.bad_data, 0);
 	/* The server frees right after replying: give it that moment. */
@@ -154,12 +154,12 @@ TEST_F_TIMEOUT(binder_alloc, many_clients, 180)
 	for (i = 0; i < CLIENTS; i++) {
 		struct ba_outcomes *o = &c[i]->out;
 
-		EXPECT_EQ(ba_reap(c[i]->pid, 150000), 0);
+		EXPECT_EQ(ba_reap(c[i]->pid, 150000), 0)
+			TH_LOG("client %d did not exit cleanly", i);
 		EXPECT_EQ(o->replies + o->completes, COUNT)
-			TH_LOG("client %d: %ld replies %ld oneways %ld failed %ld dead %ld timeouts %ld bad",
-			       i, o->replies, o->completes, o->failed, o->dead,
-			       o->timeouts, o->bad_data);
-		EXPECT_EQ(o->bad_data, 0);
+			ba_log_outcomes(i, o);
+		EXPECT_EQ(o->bad_data, 0)
+			ba_log_outcomes(i, o);
 		sent += o->sent;
 	}
 	/* Oneways may still be queued at the server: let it drain them. */
@@ -211,7 +211,8 @@ TEST_F(binder_alloc, free_buffer_misuse)
 	struct binder b;
 	int i, n;
 
-	REQUIRE_DEBUGFS();
+	if (!ba_debugfs_present())
+		SKIP(return, BA_NO_DEBUGFS);
 	ASSERT_EQ(ba_become_server(&b, &t, self->dev.path, map_size), 0);
 	base = (uintptr_t)b.map;
 	c = ba_scripted_start(self->dev.path, misuse_script);
@@ -383,7 +384,8 @@ TEST_F_TIMEOUT(binder_alloc, oneway_space, 120)
 	long bad = 0, expect;
 	int i;
 
-	REQUIRE_DEBUGFS();
+	if (!ba_debugfs_present())
+		SKIP(return, BA_NO_DEBUGFS);
 	shared_rounds = binder_shared(sizeof(rounds));
 	ASSERT_NE(shared_rounds, NULL);
 	memcpy(shared_rounds, rounds, sizeof(rounds));

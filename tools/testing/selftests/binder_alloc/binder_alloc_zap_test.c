@@ -354,7 +354,8 @@ FIXTURE_TEARDOWN(user_zap)
 
 TEST_F_TIMEOUT(user_zap, pages_stay_put, 120)
 {
-	REQUIRE_DEBUGFS();
+	if (!ba_debugfs_present())
+		SKIP(return, BA_NO_DEBUGFS);
 	user_zap(_metadata, self->dev.path, binder_device_context(self->dev.name),
 		 variant->mode);
 }
@@ -394,7 +395,7 @@ static int dofork_receiver_main(void *arg)
 			return 2;
 		child = fork();
 		if (child == 0)
-			_exit(*(volatile const char *)b.map == 0 ? 0 : 1);
+			_exit(__atomic_load_n((const char *)b.map, __ATOMIC_RELAXED) == 0 ? 0 : 1);
 		if (child < 0 || waitpid(child, &status, 0) != child)
 			return 3;
 		run->child_status = status;
@@ -438,11 +439,11 @@ TEST_F_TIMEOUT(binder_alloc, dofork_child_exit, 60)
 	if (out.replies < 2 && binder_alloc_pages_read(&pages)) {
 		binder_close(&b);
 		binder_shared_free(run, sizeof(*run));
-		SKIP(return, "the stock allocator ends the parent's mapping "
-		     "when a forked copy closes (fixed in binder_alloc)");
+		SKIP(return,
+		     "the stock allocator ends the parent's mapping when a forked copy closes (fixed in binder_alloc)");
 	}
 	EXPECT_EQ(out.replies, 2)
-		TH_LOG("the child's exit ended the parent's mapping: %ld failed, %ld dead (errno %d)",
+		TH_LOG("child's exit ended the parent's mapping: %ld failed, %ld dead (errno %d)",
 		       out.failed, out.dead, out.last_error);
 	binder_close(&b);
 	EXPECT_EQ(ba_reap(receiver, 10000), 0);
