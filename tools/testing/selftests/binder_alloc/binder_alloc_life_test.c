@@ -90,7 +90,8 @@ TEST_F_TIMEOUT(binder_alloc, mmap_rules, 120)
 	EXPECT_EQ(mmap_errno(b.fd, MiB, PROT_READ, MAP_PRIVATE), EBUSY);
 
 	if (binder_debugfs_available()) {
-		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1);
+		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1)
+			TH_LOG("no binder/stats entry of this process on %s", self->dev.name);
 		EXPECT_EQ(st.pages_active + st.pages_lru + st.pages_free,
 			  (int)(BINDER_VM_MAX / BA_PAGE));
 		EXPECT_EQ(st.free_async_space, (long)BINDER_VM_MAX / 2);
@@ -101,20 +102,26 @@ TEST_F_TIMEOUT(binder_alloc, mmap_rules, 120)
 	binder_thread_init(&t, &b);
 	ASSERT_EQ(binder_enter_looper(&t), 0);
 	c = ba_scripted_start(self->dev.path, check_script);
-	ASSERT_NE(c, NULL);
+	ASSERT_NE(c, NULL)
+		TH_LOG("cannot start the client");
 	c->results[0] = BINDER_VM_MAX;
 	c->results[1] = 1;
 	binder_set_flag(&c->step, 1);
-	ASSERT_TRUE(ba_next_transaction(&t, &ev, 30000));
+	ASSERT_TRUE(ba_next_transaction(&t, &ev, 30000))
+		TH_LOG("no transaction within 30000 ms");
 	EXPECT_EQ(ev.tr.data_size, BINDER_VM_MAX);
-	EXPECT_TRUE(ba_serve(&t, &ev, false));
-	ASSERT_TRUE(binder_wait_flag(&c->done, 1, 60000));
+	EXPECT_TRUE(ba_serve(&t, &ev, false))
+		TH_LOG("the transaction's payload was corrupt");
+	ASSERT_TRUE(binder_wait_flag(&c->done, 1, 60000))
+		TH_LOG("the scripted client did not finish step 1");
 	EXPECT_EQ(c->out.replies, 1);
 	ASSERT_TRUE(ba_scripted_step(c, 2));
 	EXPECT_EQ(c->out.failed, 1);
-	EXPECT_EQ(c->out.bad_data, 0);
+	EXPECT_EQ(c->out.bad_data, 0)
+		TH_LOG("the client got %ld corrupt replies", c->out.bad_data);
 	binder_set_flag(&c->step, 3);
-	EXPECT_EQ(ba_scripted_finish(c), 0);
+	EXPECT_EQ(ba_scripted_finish(c), 0)
+		TH_LOG("the scripted client failed");
 
 	/* Gone is gone: no second mapping even after the first is unmapped. */
 	ASSERT_EQ(binder_unmap(&b), 0);
@@ -153,39 +160,49 @@ TEST_F(binder_alloc, page_lifecycle)
 
 	if (!ba_debugfs_present())
 		SKIP(return, BA_NO_DEBUGFS);
-	ASSERT_EQ(ba_become_server(&b, &t, self->dev.path, space), 0);
-	ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1);
+	ASSERT_EQ(ba_become_server(&b, &t, self->dev.path, space), 0)
+		TH_LOG("cannot become the context manager of %s", self->dev.path);
+	ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1)
+		TH_LOG("no binder/stats entry of this process on %s", self->dev.name);
 	EXPECT_EQ(st.pages_active + st.pages_lru + st.pages_free, 16);
 	expect_pages(_metadata, &st, 0, 0);
 
 	c = ba_scripted_start(self->dev.path, check_script);
-	ASSERT_NE(c, NULL);
+	ASSERT_NE(c, NULL)
+		TH_LOG("cannot start the client");
 	c->results[0] = size;
 	for (step = 1; step <= 2; step++) {
 		binder_set_flag(&c->step, step);
-		ASSERT_TRUE(ba_next_transaction(&t, &ev, 10000));
+		ASSERT_TRUE(ba_next_transaction(&t, &ev, 10000))
+			TH_LOG("no transaction within 10000 ms");
 		pages = pages_spanned(ev.tr.data.ptr.buffer - (uintptr_t)b.map,
 				      size);
-		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1);
+		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1)
+			TH_LOG("no binder/stats entry of this process on %s", self->dev.name);
 		expect_pages(_metadata, &st, pages, 0);
 		EXPECT_GE(st.pages_high, pages);
 
-		EXPECT_TRUE(ba_serve(&t, &ev, false));
+		EXPECT_TRUE(ba_serve(&t, &ev, false))
+			TH_LOG("the transaction's payload was corrupt");
 		ASSERT_TRUE(binder_wait_flag(&c->done, step, 30000));
-		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1);
+		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1)
+			TH_LOG("no binder/stats entry of this process on %s", self->dev.name);
 		expect_pages(_metadata, &st, 0, pages);
 		EXPECT_GE(binder_shrinker_count(), self->lru_before + pages);
 
 		EXPECT_EQ(binder_shrinker_scan(1UL << 20), 0);
-		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1);
+		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1)
+			TH_LOG("no binder/stats entry of this process on %s", self->dev.name);
 		expect_pages(_metadata, &st, 0, 0);
 		EXPECT_EQ(st.pages_free, 16);
 		EXPECT_LE(binder_shrinker_count(), self->lru_before);
 	}
 	EXPECT_EQ(c->out.replies, 2);
-	EXPECT_EQ(c->out.bad_data, 0);
+	EXPECT_EQ(c->out.bad_data, 0)
+		TH_LOG("the client got %ld corrupt replies", c->out.bad_data);
 	binder_set_flag(&c->step, 3);
-	EXPECT_EQ(ba_scripted_finish(c), 0);
+	EXPECT_EQ(ba_scripted_finish(c), 0)
+		TH_LOG("the scripted client failed");
 	binder_close(&b);
 }
 
@@ -247,15 +264,20 @@ TEST_F_TIMEOUT(binder_alloc, munmap_during_traffic, 120)
 	struct ba_server *srv;
 
 	srv = ba_server_new(self->dev.path, MiB);
-	ASSERT_NE(srv, NULL);
+	ASSERT_NE(srv, NULL)
+		TH_LOG("cannot set up the server");
 	srv->munmap_after = 20;
-	ASSERT_EQ(ba_server_start(srv), 0);
-	ASSERT_TRUE(start_clients(c, CLIENTS, self->dev.path, 200));
+	ASSERT_EQ(ba_server_start(srv), 0)
+		TH_LOG("the server did not come up");
+	ASSERT_TRUE(start_clients(c, CLIENTS, self->dev.path, 200))
+		TH_LOG("cannot start the clients");
 	expect_clients_saw_death(_metadata, c, CLIENTS);
 
 	EXPECT_EQ(srv->unmapped, 1);
-	EXPECT_EQ(srv->bad_data, 0);
-	EXPECT_EQ(ba_server_stop(srv), 0);
+	EXPECT_EQ(srv->bad_data, 0)
+		TH_LOG("the server got %ld corrupt payloads", srv->bad_data);
+	EXPECT_EQ(ba_server_stop(srv), 0)
+		TH_LOG("the server did not exit cleanly");
 	ba_server_free(srv);
 }
 
@@ -267,14 +289,18 @@ TEST_F_TIMEOUT(binder_alloc, server_exit_during_traffic, 120)
 	struct ba_server *srv;
 
 	srv = ba_server_new(self->dev.path, MiB);
-	ASSERT_NE(srv, NULL);
+	ASSERT_NE(srv, NULL)
+		TH_LOG("cannot set up the server");
 	srv->exit_after = 30;
-	ASSERT_EQ(ba_server_start(srv), 0);
-	ASSERT_TRUE(start_clients(c, CLIENTS, self->dev.path, 200));
+	ASSERT_EQ(ba_server_start(srv), 0)
+		TH_LOG("the server did not come up");
+	ASSERT_TRUE(start_clients(c, CLIENTS, self->dev.path, 200))
+		TH_LOG("cannot start the clients");
 	expect_clients_saw_death(_metadata, c, CLIENTS);
 
 	EXPECT_EQ(ba_reap(srv->pid, 30000), 0);
-	EXPECT_EQ(srv->bad_data, 0);
+	EXPECT_EQ(srv->bad_data, 0)
+		TH_LOG("the server got %ld corrupt payloads", srv->bad_data);
 	ba_server_free(srv);
 }
 
@@ -302,9 +328,11 @@ TEST_F_TIMEOUT(binder_alloc, client_exit_with_buffers, 120)
 	if (!ba_debugfs_present())
 		SKIP(return, BA_NO_DEBUGFS);
 	srv = ba_server_new(self->dev.path, MiB);
-	ASSERT_NE(srv, NULL);
+	ASSERT_NE(srv, NULL)
+		TH_LOG("cannot set up the server");
 	srv->threads = 2;
-	ASSERT_EQ(ba_server_start(srv), 0);
+	ASSERT_EQ(ba_server_start(srv), 0)
+		TH_LOG("the server did not come up");
 
 	holder = ba_client_new(self->dev.path, MiB, 30, 1);
 	ASSERT_NE(holder, NULL);
@@ -340,7 +368,8 @@ TEST_F_TIMEOUT(binder_alloc, client_exit_with_buffers, 120)
 	EXPECT_EQ(binder_stats_count_procs(self->dev.name), 1);
 	EXPECT_EQ(binder_stats_find(holder->pid, self->dev.name, &st), 0);
 	for (i = 0; i < 500; i++) {
-		ASSERT_EQ(binder_stats_find(srv->pid, self->dev.name, &st), 1);
+		ASSERT_EQ(binder_stats_find(srv->pid, self->dev.name, &st), 1)
+			TH_LOG("no binder/stats entry of the server on %s", self->dev.name);
 		if (!st.buffers)
 			break;
 		binder_sleep_ms(20);
@@ -351,8 +380,10 @@ TEST_F_TIMEOUT(binder_alloc, client_exit_with_buffers, 120)
 	EXPECT_EQ(lru, self->lru_before + st.pages_lru)
 		TH_LOG("LRU pages beyond the server's: dead clients left pages");
 
-	EXPECT_EQ(ba_server_stop(srv), 0);
-	EXPECT_EQ(srv->bad_data, 0);
+	EXPECT_EQ(ba_server_stop(srv), 0)
+		TH_LOG("the server did not exit cleanly");
+	EXPECT_EQ(srv->bad_data, 0)
+		TH_LOG("the server got %ld corrupt payloads", srv->bad_data);
 	ba_client_free(holder);
 	ba_client_free(after);
 	ba_server_free(srv);

@@ -194,11 +194,16 @@ TEST_F_TIMEOUT(binder_alloc, race_stress, 0)
 	       tot.generations, tot.sent, tot.replies, tot.dead);
 	TH_LOG("%ld munmaps, %ld server kills, %ld client kills, %ld scans reclaiming %ld pages",
 	       tot.munmaps, tot.server_kills, tot.client_kills, r->scans, r->reclaimed);
-	EXPECT_GT(tot.generations, 0);
-	EXPECT_GT(tot.replies, 0);
-	EXPECT_EQ(tot.bad, 0);
-	EXPECT_EQ(tot.lost, 0);
-	EXPECT_EQ(unreleased, 0);
+	EXPECT_GT(tot.generations, 0)
+		TH_LOG("no generation of processes ran");
+	EXPECT_GT(tot.replies, 0)
+		TH_LOG("no transaction was answered");
+	EXPECT_EQ(tot.bad, 0)
+		TH_LOG("%ld payloads came back corrupt", tot.bad);
+	EXPECT_EQ(tot.lost, 0)
+		TH_LOG("%ld transactions timed out or ended unexpectedly", tot.lost);
+	EXPECT_EQ(unreleased, 0)
+		TH_LOG("%ld binder devices kept fds of dead processes", unreleased);
 	/* The fixture's teardown checks that no page is left on the LRU. */
 	free(r);
 }

@@ -273,12 +273,14 @@ static void user_zap(struct __test_metadata *_metadata, const char *path,
 		TH_LOG("no %s (the stock allocator?): page count not checked",
 		       BINDER_ALLOC_PAGES);
 	run = binder_shared(sizeof(*run));
-	ASSERT_NE(run, NULL);
+	ASSERT_NE(run, NULL)
+		TH_LOG("no shared memory for the run");
 	snprintf(run->path, sizeof(run->path), "%s", path);
 	run->mode = mode;
 
 	receiver = ba_spawn(receiver_main, run);
-	ASSERT_GT(receiver, 0);
+	ASSERT_GT(receiver, 0)
+		TH_LOG("cannot fork the receiver");
 	ASSERT_TRUE(binder_wait_flag(&run->ready, 1, 10000))
 		TH_LOG("the receiver did not come up");
 	ASSERT_EQ(node_local_refs(receiver, context, &ls0, &lw0), 0)
@@ -304,16 +306,20 @@ static void user_zap(struct __test_metadata *_metadata, const char *path,
 	EXPECT_EQ(lw, lw0) TH_LOG("node local weak refs %d after every free, %d before",
 				  lw, lw0);
 	binder_set_flag(&run->exit, 1);
-	EXPECT_EQ(ba_reap(receiver, 30000), 0);
+	EXPECT_EQ(ba_reap(receiver, 30000), 0)
+		TH_LOG("the receiver did not exit cleanly");
 
 	TH_LOG("%ld sent, %ld received, %ld oneway-full, %ld zaps",
 	       run->sent, run->received, run->nospc, run->zaps);
-	EXPECT_GT(run->received, 0);
+	EXPECT_GT(run->received, 0)
+		TH_LOG("the receiver got no transaction");
 	EXPECT_EQ(run->failed, 0)
 		TH_LOG("%ld transactions failed, last with %d", run->failed,
 		       run->last_error);
 	EXPECT_EQ(run->zap_errors, 0) TH_LOG("the receiver could not zap");
-	EXPECT_EQ(run->sent, run->received + run->nospc);
+	EXPECT_EQ(run->sent, run->received + run->nospc)
+		TH_LOG("transactions lost: %ld sent, %ld received, %ld refused",
+		       run->sent, run->received, run->nospc);
 
 	if (counted) {
 		EXPECT_TRUE(ba_wait_procs_gone(context, 10000));
@@ -416,10 +422,12 @@ TEST_F_TIMEOUT(binder_alloc, dofork_child_exit, 60)
 	pid_t receiver;
 
 	run = binder_shared(sizeof(*run));
-	ASSERT_NE(run, NULL);
+	ASSERT_NE(run, NULL)
+		TH_LOG("no shared memory for the run");
 	snprintf(run->path, sizeof(run->path), "%s", self->dev.path);
 	receiver = ba_spawn(dofork_receiver_main, run);
-	ASSERT_GT(receiver, 0);
+	ASSERT_GT(receiver, 0)
+		TH_LOG("cannot fork the receiver");
 	ASSERT_TRUE(binder_wait_flag(&run->ready, 1, 10000))
 		TH_LOG("the receiver did not come up");
 	ASSERT_EQ(binder_open(&b, self->dev.path, 64 * KiB), 0);
@@ -446,7 +454,8 @@ TEST_F_TIMEOUT(binder_alloc, dofork_child_exit, 60)
 		TH_LOG("child's exit ended the parent's mapping: %ld failed, %ld dead (errno %d)",
 		       out.failed, out.dead, out.last_error);
 	binder_close(&b);
-	EXPECT_EQ(ba_reap(receiver, 10000), 0);
+	EXPECT_EQ(ba_reap(receiver, 10000), 0)
+		TH_LOG("the receiver did not exit cleanly");
 	EXPECT_EQ(run->served, 2) TH_LOG("a payload was corrupt");
 	binder_shared_free(run, sizeof(*run));
 }
