@@ -253,36 +253,41 @@ static void expect_clients_saw_death(struct __test_metadata *_metadata,
 }
 
 /*
- * The server unmaps its buffer space while clients keep sending: buffers
- * already allocated are delivered (and freed unread), every later
- * transaction finds the target dead.
+ * The server goes away while clients keep sending: it unmaps its buffer
+ * space (buffers already allocated are delivered and freed unread, every
+ * later transaction finds the target dead), or its process exits in the
+ * middle of a transaction.
  */
-TEST_F_TIMEOUT(binder_alloc, munmap_during_traffic, 120)
+FIXTURE(server_death) {
+	BA_FIXTURE_MEMBERS;
+};
+
+FIXTURE_VARIANT(server_death) {
+	bool munmap;	/* else the process exits */
+	int after;	/* transactions served first */
+};
+
+FIXTURE_VARIANT_ADD(server_death, munmap) {
+	.munmap = true,
+	.after = 20,
+};
+
+FIXTURE_VARIANT_ADD(server_death, exit) {
+	.munmap = false,
+	.after = 30,
+};
+
+FIXTURE_SETUP(server_death)
 {
-	enum { CLIENTS = 4 };
-	struct ba_client *c[CLIENTS];
-	struct ba_server *srv;
-
-	srv = ba_server_new(self->dev.path, MiB);
-	ASSERT_NE(srv, NULL)
-		TH_LOG("cannot set up the server");
-	srv->munmap_after = 20;
-	ASSERT_EQ(ba_server_start(srv), 0)
-		TH_LOG("the server did not come up");
-	ASSERT_TRUE(start_clients(c, CLIENTS, self->dev.path, 200))
-		TH_LOG("cannot start the clients");
-	expect_clients_saw_death(_metadata, c, CLIENTS);
-
-	EXPECT_EQ(srv->unmapped, 1);
-	EXPECT_EQ(srv->bad_data, 0)
-		TH_LOG("the server got %ld corrupt payloads", srv->bad_data);
-	EXPECT_EQ(ba_server_stop(srv), 0)
-		TH_LOG("the server did not exit cleanly");
-	ba_server_free(srv);
+	ba_fixture_setup(_metadata, &self->dev, &self->lru_before);
 }
 
-/* The server process exits in the middle of a transaction. */
-TEST_F_TIMEOUT(binder_alloc, server_exit_during_traffic, 120)
+FIXTURE_TEARDOWN(server_death)
+{
+	ba_fixture_teardown(_metadata, &self->dev, self->lru_before);
+}
+
+TEST_F_TIMEOUT(server_death, during_traffic, 120)
 {
 	enum { CLIENTS = 4 };
 	struct ba_client *c[CLIENTS];
@@ -291,14 +296,25 @@ TEST_F_TIMEOUT(binder_alloc, server_exit_during_traffic, 120)
 	srv = ba_server_new(self->dev.path, MiB);
 	ASSERT_NE(srv, NULL)
 		TH_LOG("cannot set up the server");
-	srv->exit_after = 30;
+	if (variant->munmap)
+		srv->munmap_after = variant->after;
+	else
+		srv->exit_after = variant->after;
 	ASSERT_EQ(ba_server_start(srv), 0)
 		TH_LOG("the server did not come up");
 	ASSERT_TRUE(start_clients(c, CLIENTS, self->dev.path, 200))
 		TH_LOG("cannot start the clients");
 	expect_clients_saw_death(_metadata, c, CLIENTS);
 
-	EXPECT_EQ(ba_reap(srv->pid, 30000), 0);
+	if (variant->munmap) {
+		EXPECT_EQ(srv->unmapped, 1)
+			TH_LOG("the server did not unmap its buffer space");
+		EXPECT_EQ(ba_server_stop(srv), 0)
+			TH_LOG("the server did not exit cleanly");
+	} else {
+		EXPECT_EQ(ba_reap(srv->pid, 30000), 0)
+			TH_LOG("the server did not exit cleanly");
+	}
 	EXPECT_EQ(srv->bad_data, 0)
 		TH_LOG("the server got %ld corrupt payloads", srv->bad_data);
 	ba_server_free(srv);
