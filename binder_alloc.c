@@ -335,6 +335,70 @@ binder_alloc_installed_page(struct binder_alloc *alloc, unsigned long index)
 	return page == BINDER_PAGE_CLAIMED ? NULL : page;
 }
 EXPORT_SYMBOL_IF_KUNIT(binder_alloc_installed_page);
+
+/*
+ * What else the suite asks of an allocator, so that it does not read the
+ * representation (page->private, the counters) itself.
+ */
+
+/* The metadata of the page installed at @index, or NULL if there is none. */
+static struct binder_shrinker_mdata *
+binder_alloc_installed_mdata(struct binder_alloc *alloc, unsigned long index)
+{
+	struct page *page = binder_alloc_installed_page(alloc, index);
+
+	return page ? (struct binder_shrinker_mdata *)page_private(page) : NULL;
+}
+
+/**
+ * binder_alloc_page_on_freelist() - is the page at an index unused?
+ * @alloc: binder_alloc of the buffer space
+ * @index: page index in the buffer space
+ *
+ * Lockless, for a test that holds the allocator still.
+ *
+ * Return: %true if the page is installed and on the freelist
+ */
+VISIBLE_IF_KUNIT bool binder_alloc_page_on_freelist(struct binder_alloc *alloc,
+						    unsigned long index)
+{
+	struct binder_shrinker_mdata *mdata = binder_alloc_installed_mdata(alloc, index);
+
+	return mdata && !list_empty(&mdata->lru);
+}
+
+/**
+ * binder_alloc_page_mdata_matches() - does a page's metadata name it?
+ * @alloc: binder_alloc of the buffer space
+ * @index: page index in the buffer space
+ *
+ * Return: %true if the page at @index is absent, or its metadata names
+ * @alloc and @index
+ */
+VISIBLE_IF_KUNIT bool binder_alloc_page_mdata_matches(struct binder_alloc *alloc,
+						      unsigned long index)
+{
+	struct binder_shrinker_mdata *mdata = binder_alloc_installed_mdata(alloc, index);
+
+	if (!binder_alloc_installed_page(alloc, index))
+		return true;
+	return mdata && mdata->alloc == alloc && mdata->page_index == index;
+}
+
+/**
+ * binder_alloc_get_reclaim_counts() - what the shrinker did to @alloc
+ * @alloc:  binder_alloc to read
+ * @counts: filled in with the counters, as debugfs prints them
+ */
+VISIBLE_IF_KUNIT void
+binder_alloc_get_reclaim_counts(struct binder_alloc *alloc,
+				struct binder_alloc_reclaim_counts *counts)
+{
+	counts->reclaimed = atomic_long_read(&alloc->stats.reclaimed);
+	counts->skipped_busy = atomic_long_read(&alloc->stats.skipped_busy);
+	counts->skipped_no_vma = atomic_long_read(&alloc->stats.skipped_no_vma);
+	counts->foreign_vma = atomic_long_read(&alloc->stats.foreign_vma);
+}
 #endif
 
 /* Pages allocated by binder_alloc_page_alloc() and not freed yet. */

@@ -290,6 +290,27 @@ struct page *binder_alloc_installed_page(struct binder_alloc *alloc,
 					 unsigned long index);
 void binder_reclaim_zap_page(struct binder_alloc *alloc,
 			     struct vm_area_struct *vma, unsigned long index);
+
+/**
+ * struct binder_alloc_reclaim_counts - &binder_alloc.stats, read at once
+ * @reclaimed:      pages freed by the shrinker
+ * @skipped_busy:   pages skipped because a lock was contended
+ * @skipped_no_vma: pages skipped: mapped, but no VMA could be locked
+ * @foreign_vma:    pages freed under a VMA that is not binder's
+ */
+struct binder_alloc_reclaim_counts {
+	long reclaimed;
+	long skipped_busy;
+	long skipped_no_vma;
+	long foreign_vma;
+};
+
+bool binder_alloc_page_on_freelist(struct binder_alloc *alloc,
+				   unsigned long index);
+bool binder_alloc_page_mdata_matches(struct binder_alloc *alloc,
+				     unsigned long index);
+void binder_alloc_get_reclaim_counts(struct binder_alloc *alloc,
+				     struct binder_alloc_reclaim_counts *counts);
 #endif
 
 #endif /* _LINUX_BINDER_ALLOC_H */

@@ -10,8 +10,9 @@
  * shrinker callback, so the system's freelist and shrinker are never
  * involved.
  *
- * Every case tears its allocator down itself; the exit handler checks
- * that nothing was left on the freelist.
+ * KUnit actions end every case: the allocator is released as binder
+ * releases it, after its VMA is closed, and nothing may be left on the
+ * private freelist then.
  */
 
 #include <kunit/static_stub.h>
@@ -33,8 +34,6 @@
 
 #include "binder_alloc.h"
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
-
 /* ---------------------------------------------------------------------
  * Fixture
  */
@@ -49,7 +48,6 @@ struct binder_alloc_test {
 	struct file *filp;
 	unsigned long uaddr;
 	size_t map_size;
-	bool released;
 	struct zap_check *zap;
 	struct slot_race *slot_race;
 	struct teardown_race *teardown;
@@ -87,6 +85,39 @@ static const struct file_operations binder_alloc_test_fops = {
 	.mmap = binder_alloc_test_mmap,
 };
 
+/*
+ * The end of every case (a KUnit action): tear the allocator down as
+ * binder does, once its VMA is closed. At the end of a case this runs in
+ * another thread than the case's, after the case's thread exited, and
+ * that exit tears the case's mm down, closing the binder VMA; until it
+ * has, close() could still run on the allocator. A case that tears down
+ * itself runs it early with kunit_release_action(), in its own thread,
+ * where an unmap comes first.
+ */
+static void binder_alloc_test_release(void *data)
+{
+	struct binder_alloc_test *priv = data;
+	int i;
+
+	if (current->mm && binder_alloc_is_mapped(&priv->alloc))
+		vm_munmap(priv->uaddr, priv->map_size);
+	for (i = 0; i < 500 && binder_alloc_is_mapped(&priv->alloc); i++)
+		msleep(20);
+	binder_alloc_deferred_release(&priv->alloc);
+}
+
+/* After the release (a KUnit action): the fixture's own resources. */
+static void binder_alloc_test_free(void *data)
+{
+	struct binder_alloc_test *priv = data;
+
+	KUNIT_EXPECT_EQ_MSG(kunit_get_current_test(),
+			    list_lru_count(&priv->freelist), 0,
+			    "pages left on the private freelist after release");
+	list_lru_destroy(&priv->freelist);
+	fput(priv->filp);
+}
+
 static int binder_alloc_test_init(struct kunit *test)
 {
 	struct binder_alloc_test *priv;
@@ -112,40 +143,19 @@ static int binder_alloc_test_init(struct kunit *test)
 		list_lru_destroy(&priv->freelist);
 		return PTR_ERR(priv->filp);
 	}
+	if (kunit_add_action_or_reset(test, binder_alloc_test_free, priv))
+		return -ENOMEM;
 
+	/*
+	 * The alloc holds a reference to the mm from here on, which only
+	 * binder_alloc_deferred_release() drops: released at the end of
+	 * every case, mapped or not (actions run last registered first).
+	 */
 	__binder_alloc_init(&priv->alloc, &priv->freelist);
+	if (kunit_add_action_or_reset(test, binder_alloc_test_release, priv))
+		return -ENOMEM;
 	test->priv = priv;
 	return 0;
-}
-
-/*
- * A case that stopped early left its allocator behind. Its thread's exit
- * tears the mm down, which closes the binder VMA; only then may the
- * allocator go, or close() would run on freed memory.
- */
-static void binder_alloc_test_wait_unmapped(struct binder_alloc *alloc)
-{
-	int i;
-
-	for (i = 0; i < 500 && binder_alloc_is_mapped(alloc); i++)
-		msleep(20);
-}
-
-static void binder_alloc_test_exit(struct kunit *test)
-{
-	struct binder_alloc_test *priv = test->priv;
-
-	if (!priv)
-		return;
-
-	if (!priv->released) {
-		binder_alloc_test_wait_unmapped(&priv->alloc);
-		binder_alloc_deferred_release(&priv->alloc);
-	}
-	KUNIT_EXPECT_EQ_MSG(test, list_lru_count(&priv->freelist), 0,
-			    "pages left on the private freelist after release");
-	list_lru_destroy(&priv->freelist);
-	fput(priv->filp);
 }
 
 static struct binder_alloc *test_alloc(struct kunit *test)
@@ -195,21 +205,25 @@ static void binder_alloc_test_unmap(struct kunit *test)
 			       "munmap did not close the binder VMA");
 }
 
-/* Tear down as binder does: munmap (if still mapped), deferred release. */
-static void binder_alloc_test_release(struct kunit *test)
+/* Tear down now, in the case's thread, to look at what teardown did. */
+static void binder_alloc_test_release_now(struct kunit *test)
 {
-	struct binder_alloc_test *priv = test->priv;
-
-	if (binder_alloc_is_mapped(&priv->alloc))
-		binder_alloc_test_unmap(test);
-	binder_alloc_deferred_release(&priv->alloc);
-	priv->released = true;
+	kunit_release_action(test, binder_alloc_test_release, test->priv);
 }
 
 static struct binder_buffer *test_new_buf(struct kunit *test, size_t size,
 					  bool is_async)
 {
 	return binder_alloc_new_buf(test_alloc(test), size, 0, 0, is_async);
+}
+
+/* What the shrinker did to the test's alloc so far. */
+static struct binder_alloc_reclaim_counts test_reclaim_counts(struct kunit *test)
+{
+	struct binder_alloc_reclaim_counts counts;
+
+	binder_alloc_get_reclaim_counts(test_alloc(test), &counts);
+	return counts;
 }
 
 static unsigned long test_reclaim_all(struct kunit *test)
@@ -237,38 +251,30 @@ static const char *const test_page_state_name[] = {
 static enum test_page_state test_page_state(struct binder_alloc *alloc,
 					    unsigned long index)
 {
-	struct page *page = binder_alloc_installed_page(alloc, index);
-	struct binder_shrinker_mdata *mdata;
-
-	if (!page)
+	if (!binder_alloc_installed_page(alloc, index))
 		return PAGE_ABSENT;
-	mdata = (struct binder_shrinker_mdata *)page_private(page);
-	return list_empty(&mdata->lru) ? PAGE_IN_USE : PAGE_ON_LRU;
+	return binder_alloc_page_on_freelist(alloc, index) ? PAGE_ON_LRU :
+							     PAGE_IN_USE;
 }
 
-static bool test_page_mdata_ok(struct kunit *test, unsigned long index)
+/* An installed page's metadata names its alloc and index; reports if not. */
+static bool assert_page_mdata(struct kunit *test, unsigned long index)
 {
-	struct page *page = binder_alloc_installed_page(test_alloc(test), index);
-	struct binder_shrinker_mdata *mdata;
-
-	if (!page)
-		return true;
-	mdata = (struct binder_shrinker_mdata *)page_private(page);
-	if (mdata && mdata->alloc == test_alloc(test) &&
-	    mdata->page_index == index)
+	if (binder_alloc_page_mdata_matches(test_alloc(test), index))
 		return true;
 	KUNIT_FAIL(test, "page %lu: metadata does not name its alloc and index",
 		   index);
 	return false;
 }
 
-static bool expect_page_state(struct kunit *test, unsigned long index,
+/* The page at @index is in state @want (and its metadata right); reports if not. */
+static bool assert_page_state(struct kunit *test, unsigned long index,
 			      enum test_page_state want, const char *when)
 {
 	enum test_page_state got = test_page_state(test_alloc(test), index);
 
 	if (got == want)
-		return test_page_mdata_ok(test, index);
+		return assert_page_mdata(test, index);
 	KUNIT_FAIL(test, "%s: page %lu is %s, expected %s", when, index,
 		   test_page_state_name[got], test_page_state_name[want]);
 	return false;
@@ -349,6 +355,7 @@ static bool test_thread_done_within(struct test_thread *t, unsigned int ms)
  * mmap
  */
 
+/* A new mapping is one free buffer over the whole space, half of it for async. */
 static void binder_alloc_test_mmap_one_free_buffer(struct kunit *test)
 {
 	struct binder_alloc *alloc = test_alloc(test);
@@ -366,13 +373,10 @@ static void binder_alloc_test_mmap_one_free_buffer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, buffer->user_data, alloc->buffer);
 	KUNIT_EXPECT_EQ(test, alloc->buffer,
 			((struct binder_alloc_test *)test->priv)->uaddr);
-	KUNIT_EXPECT_PTR_EQ(test, alloc->free_buffers.rb_node,
-			    &buffer->rb_node);
-	KUNIT_EXPECT_NULL(test, alloc->allocated_buffers.rb_node);
-
-	binder_alloc_test_release(test);
+	KUNIT_EXPECT_EQ(test, binder_alloc_get_allocated_count(alloc), 0);
 }
 
+/* An 8 MiB mapping gives 4 MiB of buffer space, all of it and no more. */
 static void binder_alloc_test_mmap_caps_size_at_4m(struct kunit *test)
 {
 	struct binder_alloc *alloc = test_alloc(test);
@@ -387,10 +391,9 @@ static void binder_alloc_test_mmap_caps_size_at_4m(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(buffer));
 	KUNIT_EXPECT_EQ(test, PTR_ERR(test_new_buf(test, 8, false)), -ENOSPC);
 	binder_alloc_free_buf(alloc, buffer);
-
-	binder_alloc_test_release(test);
 }
 
+/* A second mmap is -EBUSY, while mapped and after munmap. */
 static void binder_alloc_test_mmap_twice_ebusy(struct kunit *test)
 {
 	struct binder_alloc_test *priv = test->priv;
@@ -407,8 +410,6 @@ static void binder_alloc_test_mmap_twice_ebusy(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, (long)addr, -EBUSY,
 			    "second mmap after munmap");
 	KUNIT_EXPECT_EQ(test, PTR_ERR(test_new_buf(test, 8, false)), -ESRCH);
-
-	binder_alloc_test_release(test);
 }
 
 struct init_ctx {
@@ -423,6 +424,7 @@ static void test_init_alloc_in_thread(struct test_thread *t)
 	__binder_alloc_init(ctx->alloc, ctx->freelist);
 }
 
+/* An alloc opened by another mm cannot be mapped into ours: -EINVAL. */
 static void binder_alloc_test_mmap_foreign_mm_einval(struct kunit *test)
 {
 	struct binder_alloc_test *other;
@@ -457,7 +459,6 @@ static void binder_alloc_test_mmap_foreign_mm_einval(struct kunit *test)
 	binder_alloc_deferred_release(&other->alloc);
 	fput(filp);
 	mmput(mm);
-	binder_alloc_test_release(test);
 }
 
 /* ---------------------------------------------------------------------
@@ -553,9 +554,9 @@ static void layout_describe(const struct test_layout *l, const int *order,
  * live buffer overlaps it, on the freelist iff it was installed and no
  * live buffer overlaps it, absent otherwise.
  */
-static bool layout_check_pages(struct kunit *test, const struct test_layout *l,
-			       const bool live[], bool filler_live,
-			       const bool installed[], const char *what)
+static bool assert_layout_pages(struct kunit *test, const struct test_layout *l,
+				const bool live[], bool filler_live,
+				const bool installed[], const char *what)
 {
 	unsigned long index;
 
@@ -574,7 +575,7 @@ static bool layout_check_pages(struct kunit *test, const struct test_layout *l,
 			want = PAGE_ON_LRU;
 		else
 			want = PAGE_ABSENT;
-		if (!expect_page_state(test, index, want, what))
+		if (!assert_page_state(test, index, want, what))
 			return false;
 	}
 	return true;
@@ -637,19 +638,19 @@ static bool layout_run(struct kunit *test, const struct test_layout *l,
 		live[i] = true;
 		layout_mark_installed(installed, l->start[i], l->end[i]);
 	}
-	if (!layout_check_pages(test, l, live, !!filler, installed, what))
+	if (!assert_layout_pages(test, l, live, !!filler, installed, what))
 		goto fail;
 
 	if (filler) {
 		binder_alloc_free_buf(alloc, filler);
 		filler = NULL;
-		if (!layout_check_pages(test, l, live, false, installed, what))
+		if (!assert_layout_pages(test, l, live, false, installed, what))
 			goto fail;
 	}
 	for (i = 0; i < LAYOUT_BUFFERS; i++) {
 		binder_alloc_free_buf(alloc, buffers[order[i]]);
 		live[order[i]] = false;
-		if (!layout_check_pages(test, l, live, false, installed, what))
+		if (!assert_layout_pages(test, l, live, false, installed, what))
 			goto fail;
 	}
 
@@ -669,7 +670,7 @@ static bool layout_run(struct kunit *test, const struct test_layout *l,
 	/* The shrinker frees every page. */
 	test_reclaim_all(test);
 	memset(installed, 0, sizeof(installed));
-	return layout_check_pages(test, l, live, false, installed, what);
+	return assert_layout_pages(test, l, live, false, installed, what);
 
 fail:
 	if (filler)
@@ -776,7 +777,6 @@ static void binder_alloc_test_layouts_exhaustive(struct kunit *test)
 	kunit_info(test, "%lu layout cases in %llu ms\n", cases,
 		   div_u64(ktime_get_ns() - start_ns, NSEC_PER_MSEC));
 	KUNIT_EXPECT_EQ(test, cases, 3125 / LAYOUT_END_KINDS * LAYOUT_ORDERS);
-	binder_alloc_test_release(test);
 }
 
 /* Every layout once, front or back, each with one of the free orders. */
@@ -792,7 +792,6 @@ static void binder_alloc_test_layouts_sampled(struct kunit *test)
 	kunit_info(test, "%lu layout cases in %llu ms\n", cases,
 		   div_u64(ktime_get_ns() - start_ns, NSEC_PER_MSEC));
 	KUNIT_EXPECT_EQ(test, cases, 3125);
-	binder_alloc_test_release(test);
 }
 
 /* ---------------------------------------------------------------------
@@ -814,10 +813,10 @@ static struct page *test_one_unused_page(struct kunit *test)
 	return page;
 }
 
+/* Reclaim of a page under binder's VMA zaps its PTE and frees it. */
 static void binder_alloc_test_reclaim_mapped_zaps(struct kunit *test)
 {
 	struct binder_alloc_test *priv = test->priv;
-	struct binder_alloc *alloc = test_alloc(test);
 	struct page *page;
 
 	binder_alloc_test_map(test, SZ_64K);
@@ -826,31 +825,24 @@ static void binder_alloc_test_reclaim_mapped_zaps(struct kunit *test)
 				"installed page not mapped to userspace");
 
 	KUNIT_EXPECT_EQ(test, test_reclaim_all(test), 1);
-	KUNIT_EXPECT_TRUE(test, expect_page_state(test, 0, PAGE_ABSENT,
-						  "after reclaim"));
+	assert_page_state(test, 0, PAGE_ABSENT, "after reclaim");
 	KUNIT_EXPECT_NULL_MSG(test, test_user_page(priv->uaddr),
 			      "reclaimed page still mapped: not zapped");
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&alloc->stats.reclaimed), 1);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&alloc->stats.foreign_vma), 0);
-
-	binder_alloc_test_release(test);
+	KUNIT_EXPECT_EQ(test, test_reclaim_counts(test).reclaimed, 1);
+	KUNIT_EXPECT_EQ(test, test_reclaim_counts(test).foreign_vma, 0);
 }
 
+/* Reclaim after munmap frees the page, with nothing to zap. */
 static void binder_alloc_test_reclaim_unmapped_frees(struct kunit *test)
 {
-	struct binder_alloc *alloc = test_alloc(test);
-
 	binder_alloc_test_map(test, SZ_64K);
 	test_one_unused_page(test);
 	binder_alloc_test_unmap(test);
 
 	KUNIT_EXPECT_EQ(test, test_reclaim_all(test), 1);
-	KUNIT_EXPECT_TRUE(test, expect_page_state(test, 0, PAGE_ABSENT,
-						  "after reclaim"));
+	assert_page_state(test, 0, PAGE_ABSENT, "after reclaim");
 	KUNIT_EXPECT_EQ(test, list_lru_count(test_freelist(test)), 0);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&alloc->stats.reclaimed), 1);
-
-	binder_alloc_test_release(test);
+	KUNIT_EXPECT_EQ(test, test_reclaim_counts(test).reclaimed, 1);
 }
 
 static void test_fill_user(struct kunit *test, unsigned long addr, size_t len,
@@ -873,10 +865,10 @@ static bool test_user_is(struct kunit *test, unsigned long addr, size_t len,
 	return !memchr_inv(buf, value, len);
 }
 
+/* Reclaim under a VMA that replaced ours frees the page and leaves that VMA alone. */
 static void binder_alloc_test_reclaim_foreign_vma_untouched(struct kunit *test)
 {
 	struct binder_alloc_test *priv = test->priv;
-	struct binder_alloc *alloc = test_alloc(test);
 	struct page *stranger;
 	unsigned long addr;
 
@@ -895,23 +887,20 @@ static void binder_alloc_test_reclaim_foreign_vma_untouched(struct kunit *test)
 
 	KUNIT_EXPECT_EQ_MSG(test, test_reclaim_all(test), 1,
 			    "page under a foreign VMA must be freed, not kept");
-	KUNIT_EXPECT_TRUE(test, expect_page_state(test, 0, PAGE_ABSENT,
-						  "after reclaim"));
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&alloc->stats.foreign_vma), 1);
+	assert_page_state(test, 0, PAGE_ABSENT, "after reclaim");
+	KUNIT_EXPECT_EQ(test, test_reclaim_counts(test).foreign_vma, 1);
 	KUNIT_EXPECT_PTR_EQ_MSG(test, test_user_page(addr), stranger,
 				"the foreign VMA's page was zapped");
 	KUNIT_EXPECT_TRUE_MSG(test, test_user_is(test, addr, PAGE_SIZE, 0x5a),
 			      "the foreign VMA's contents changed");
 
 	KUNIT_EXPECT_EQ(test, vm_munmap(addr, PAGE_SIZE), 0);
-	binder_alloc_test_release(test);
 }
 
 /* Another binder mapping (same vm_ops, other alloc) is foreign as well. */
 static void binder_alloc_test_reclaim_other_binder_vma(struct kunit *test)
 {
 	struct binder_alloc_test *priv = test->priv;
-	struct binder_alloc *alloc = test_alloc(test);
 	struct binder_alloc_test *other;
 	struct binder_buffer *buffer;
 	struct page *theirs;
@@ -939,7 +928,7 @@ static void binder_alloc_test_reclaim_other_binder_vma(struct kunit *test)
 
 	/* Only our page is on the list: theirs is in use. */
 	KUNIT_EXPECT_EQ(test, test_reclaim_all(test), 1);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&alloc->stats.foreign_vma), 1);
+	KUNIT_EXPECT_EQ(test, test_reclaim_counts(test).foreign_vma, 1);
 	KUNIT_EXPECT_PTR_EQ_MSG(test, test_user_page(addr), theirs,
 				"the other binder mapping's page was zapped");
 
@@ -947,13 +936,12 @@ static void binder_alloc_test_reclaim_other_binder_vma(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vm_munmap(addr, SZ_64K), 0);
 	binder_alloc_deferred_release(&other->alloc);
 	fput(filp);
-	binder_alloc_test_release(test);
 }
 
+/* Reclaim skips a page whose VMA is write-locked, and takes it once unlocked. */
 static void binder_alloc_test_reclaim_vma_locked_skips(struct kunit *test)
 {
 	struct binder_alloc_test *priv = test->priv;
-	struct binder_alloc *alloc = test_alloc(test);
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
 	unsigned long walked;
@@ -972,30 +960,27 @@ static void binder_alloc_test_reclaim_vma_locked_skips(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, vma);
 	KUNIT_EXPECT_EQ(test, walked, 0);
-	KUNIT_EXPECT_TRUE(test, expect_page_state(test, 0, PAGE_ON_LRU,
-						  "while write-locked"));
-	skipped = atomic_long_read(&alloc->stats.skipped_no_vma) +
-		  atomic_long_read(&alloc->stats.skipped_busy);
+	assert_page_state(test, 0, PAGE_ON_LRU, "while write-locked");
+	skipped = test_reclaim_counts(test).skipped_no_vma +
+		  test_reclaim_counts(test).skipped_busy;
 	KUNIT_EXPECT_EQ(test, skipped, 1);
 	if (IS_ENABLED(CONFIG_PER_VMA_LOCK) &&
 	    !IS_MODULE(CONFIG_ANDROID_BINDER_IPC))
 		KUNIT_EXPECT_EQ_MSG(test,
-				    atomic_long_read(&alloc->stats.skipped_no_vma),
+				    test_reclaim_counts(test).skipped_no_vma,
 				    1, "per-VMA lock failure while mapped");
 	else
 		KUNIT_EXPECT_EQ_MSG(test,
-				    atomic_long_read(&alloc->stats.skipped_busy),
+				    test_reclaim_counts(test).skipped_busy,
 				    1, "mmap_read_trylock() failure");
 
 	/* Released: the next walk gets the page. */
 	KUNIT_EXPECT_EQ(test, test_reclaim_all(test), 1);
-	KUNIT_EXPECT_TRUE(test, expect_page_state(test, 0, PAGE_ABSENT,
-						  "after unlock"));
+	assert_page_state(test, 0, PAGE_ABSENT, "after unlock");
 	KUNIT_EXPECT_NULL(test, test_user_page(priv->uaddr));
-
-	binder_alloc_test_release(test);
 }
 
+/* Reclaim skips a page while the alloc lock is held, and takes it afterwards. */
 static void binder_alloc_test_reclaim_alloc_busy_skips(struct kunit *test)
 {
 	struct binder_alloc *alloc = test_alloc(test);
@@ -1009,12 +994,9 @@ static void binder_alloc_test_reclaim_alloc_busy_skips(struct kunit *test)
 	mutex_unlock(&alloc->mutex);
 
 	KUNIT_EXPECT_EQ(test, walked, 0);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&alloc->stats.skipped_busy), 1);
-	KUNIT_EXPECT_TRUE(test, expect_page_state(test, 0, PAGE_ON_LRU,
-						  "while the alloc lock is held"));
+	KUNIT_EXPECT_EQ(test, test_reclaim_counts(test).skipped_busy, 1);
+	assert_page_state(test, 0, PAGE_ON_LRU, "while the alloc lock is held");
 	KUNIT_EXPECT_EQ(test, test_reclaim_all(test), 1);
-
-	binder_alloc_test_release(test);
 }
 
 /* After a partial munmap the rest of our VMA still maps pages: zap them. */
@@ -1042,7 +1024,6 @@ static void binder_alloc_test_reclaim_partial_munmap(struct kunit *test)
 				      i);
 
 	KUNIT_EXPECT_EQ(test, vm_munmap(priv->uaddr, 3 * PAGE_SIZE), 0);
-	binder_alloc_test_release(test);
 }
 
 /*
@@ -1089,6 +1070,7 @@ static void test_zap_while_claiming(struct binder_alloc *alloc,
 			      PAGE_SIZE, NULL);
 }
 
+/* No buffer can claim a page while the shrinker zaps it (the alloc lock is held). */
 static void binder_alloc_test_reclaim_zap_excludes_claim(struct kunit *test)
 {
 	struct binder_alloc_test *priv = test->priv;
@@ -1122,7 +1104,6 @@ static void binder_alloc_test_reclaim_zap_excludes_claim(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, test_user_is(test, priv->uaddr, PAGE_SIZE, 0));
 
 	binder_alloc_free_buf(alloc, buffer);
-	binder_alloc_test_release(test);
 }
 
 /* ---------------------------------------------------------------------
@@ -1181,7 +1162,7 @@ static void binder_alloc_test_install_stray_pte_fails_cleanly(struct kunit *test
 			    "the failed install leaked its page");
 	KUNIT_EXPECT_TRUE(test, list_is_singular(&alloc->buffers));
 
-	binder_alloc_test_release(test);
+	binder_alloc_test_release_now(test);
 	__free_page(stray);	/* the PTE's reference went with the munmap */
 }
 
@@ -1243,6 +1224,7 @@ static struct page *slot_race_stall_b(struct binder_alloc *alloc,
 	return binder_alloc_page_alloc(alloc, index);
 }
 
+/* A user zap between two installers of one page does not let the second replace it. */
 static void binder_alloc_test_install_claim_survives_user_zap(struct kunit *test)
 {
 	struct binder_alloc_test *priv = test->priv;
@@ -1281,7 +1263,7 @@ static void binder_alloc_test_install_claim_survives_user_zap(struct kunit *test
 	binder_alloc_free_buf(alloc, buf_b);
 	KUNIT_EXPECT_EQ_MSG(test, binder_alloc_pages_owned(), owned + 1,
 			    "pages owned: one page for A and B, no more");
-	binder_alloc_test_release(test);
+	binder_alloc_test_release_now(test);
 	KUNIT_EXPECT_EQ_MSG(test, binder_alloc_pages_owned(), owned,
 			    "pages left behind after teardown");
 }
@@ -1303,6 +1285,7 @@ static struct page *slot_race_fail_b(struct binder_alloc *alloc,
 	return NULL;
 }
 
+/* An installer waiting on another's claim installs the page itself when that claim fails. */
 static void binder_alloc_test_install_waiter_retries_failed_claim(struct kunit *test)
 {
 	struct binder_alloc_test *priv = test->priv;
@@ -1328,7 +1311,6 @@ static void binder_alloc_test_install_waiter_retries_failed_claim(struct kunit *
 	KUNIT_EXPECT_PTR_EQ(test, test_user_page(priv->uaddr), sr.page_a);
 
 	binder_alloc_free_buf(alloc, sr.buf_a);
-	binder_alloc_test_release(test);
 }
 
 static struct page *test_page_alloc_fails(struct binder_alloc *alloc,
@@ -1337,6 +1319,7 @@ static struct page *test_page_alloc_fails(struct binder_alloc *alloc,
 	return NULL;
 }
 
+/* A page that cannot be had fails the allocation with -ENOMEM and undoes all of it. */
 static void binder_alloc_test_install_failure_frees_buffer(struct kunit *test)
 {
 	struct binder_alloc *alloc = test_alloc(test);
@@ -1359,25 +1342,21 @@ static void binder_alloc_test_install_failure_frees_buffer(struct kunit *test)
 
 	/* The buffer is gone, and so is everything it claimed. */
 	KUNIT_EXPECT_TRUE(test, list_is_singular(&alloc->buffers));
-	KUNIT_EXPECT_NULL(test, alloc->allocated_buffers.rb_node);
+	KUNIT_EXPECT_EQ(test, binder_alloc_get_allocated_count(alloc), 0);
 	KUNIT_EXPECT_EQ(test, alloc->free_async_space, SZ_64K / 2);
 	for (i = 0; i < 2; i++)
-		expect_page_state(test, i, PAGE_ON_LRU, "after failure");
+		assert_page_state(test, i, PAGE_ON_LRU, "after failure");
 	for (i = 2; i < SZ_64K / PAGE_SIZE; i++)
-		expect_page_state(test, i, PAGE_ABSENT, "after failure");
+		assert_page_state(test, i, PAGE_ABSENT, "after failure");
 
 	buffer = test_new_buf(test, 4 * PAGE_SIZE, true);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(buffer),
 			       "allocation after a failure: %ld",
 			       PTR_ERR(buffer));
 	binder_alloc_free_buf(alloc, buffer);
-	binder_alloc_test_release(test);
 }
 
-/*
- * A buffer larger than one install batch (16 pages): every page is
- * installed, and each is the page the user mapping shows at its address.
- */
+/* A buffer of three install batches: each page is the one the user maps. */
 static void binder_alloc_test_install_beyond_one_batch(struct kunit *test)
 {
 	struct binder_alloc_test *priv = test->priv;
@@ -1390,24 +1369,23 @@ static void binder_alloc_test_install_beyond_one_batch(struct kunit *test)
 	buffer = test_new_buf(test, pages * PAGE_SIZE, false);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(buffer));
 	for (i = 0; i < pages; i++) {
-		expect_page_state(test, i, PAGE_IN_USE, "after install");
+		assert_page_state(test, i, PAGE_IN_USE, "after install");
 		KUNIT_EXPECT_PTR_EQ_MSG(test,
 					test_user_page(priv->uaddr + i * PAGE_SIZE),
 					binder_alloc_installed_page(alloc, i),
 					"page %lu: the user maps another page", i);
 	}
-	expect_page_state(test, pages, PAGE_ABSENT, "past the buffer");
+	assert_page_state(test, pages, PAGE_ABSENT, "past the buffer");
 
 	binder_alloc_free_buf(alloc, buffer);
-	binder_alloc_test_release(test);
 }
 
+/* After munmap, allocations fail with -ESRCH. */
 static void binder_alloc_test_no_alloc_after_munmap(struct kunit *test)
 {
 	binder_alloc_test_map(test, SZ_64K);
 	binder_alloc_test_unmap(test);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(test_new_buf(test, 8, false)), -ESRCH);
-	binder_alloc_test_release(test);
 }
 
 static void close_in_thread(struct test_thread *t)
@@ -1438,7 +1416,6 @@ static void binder_alloc_test_close_of_copy_keeps_mapping(struct kunit *test)
 		binder_alloc_free_buf(alloc, buffer);
 
 	binder_alloc_test_unmap(test);
-	binder_alloc_test_release(test);
 }
 
 /* ---------------------------------------------------------------------
@@ -1509,6 +1486,7 @@ static void concurrent_reclaimer(struct test_thread *t)
 	}
 }
 
+/* Installers and a reclaimer racing on shared pages: no failure, no corrupt byte. */
 static void binder_alloc_test_concurrent_install_reclaim(struct kunit *test)
 {
 	struct test_thread threads[CONCURRENT_INSTALLERS + 1];
@@ -1543,19 +1521,18 @@ static void binder_alloc_test_concurrent_install_reclaim(struct kunit *test)
 
 		KUNIT_EXPECT_NE_MSG(test, state, PAGE_IN_USE,
 				    "page %lu in use with no buffer", index);
-		test_page_mdata_ok(test, index);
+		assert_page_mdata(test, index);
 	}
 	test_reclaim_all(test);
 	for (index = 0; index < 16; index++)
-		expect_page_state(test, index, PAGE_ABSENT, "after reclaim");
-
-	binder_alloc_test_release(test);
+		assert_page_state(test, index, PAGE_ABSENT, "after reclaim");
 }
 
 /* ---------------------------------------------------------------------
  * Buffer space
  */
 
+/* A buffer goes into the smallest free hole it fits. */
 static void binder_alloc_test_best_fit(struct kunit *test)
 {
 	struct binder_alloc *alloc = test_alloc(test);
@@ -1587,7 +1564,6 @@ static void binder_alloc_test_best_fit(struct kunit *test)
 
 	for (i = 1; i < ARRAY_SIZE(sizes); i += 2)
 		binder_alloc_free_buf(alloc, b[i]);
-	binder_alloc_test_release(test);
 }
 
 static int test_count_buffers(struct binder_alloc *alloc, bool free)
@@ -1600,6 +1576,7 @@ static int test_count_buffers(struct binder_alloc *alloc, bool free)
 	return n;
 }
 
+/* Allocation splits free buffers; freeing merges neighbours back into one. */
 static void binder_alloc_test_split_and_merge(struct kunit *test)
 {
 	struct binder_alloc *alloc = test_alloc(test);
@@ -1624,10 +1601,9 @@ static void binder_alloc_test_split_and_merge(struct kunit *test)
 	binder_alloc_free_buf(alloc, c);
 	KUNIT_EXPECT_TRUE_MSG(test, list_is_singular(&alloc->buffers),
 			      "all free: one buffer spanning the space");
-
-	binder_alloc_test_release(test);
 }
 
+/* A request larger than the largest free buffer is -ENOSPC. */
 static void binder_alloc_test_enospc_when_full(struct kunit *test)
 {
 	struct binder_alloc *alloc = test_alloc(test);
@@ -1646,9 +1622,9 @@ static void binder_alloc_test_enospc_when_full(struct kunit *test)
 	binder_alloc_free_buf(alloc, half);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(test_new_buf(test, SZ_64K + 8, false)),
 			-ENOSPC);
-	binder_alloc_test_release(test);
 }
 
+/* Sizes whose sum overflows are -EINVAL and allocate nothing. */
 static void binder_alloc_test_size_overflow_einval(struct kunit *test)
 {
 	struct binder_alloc *alloc = test_alloc(test);
@@ -1666,9 +1642,9 @@ static void binder_alloc_test_size_overflow_einval(struct kunit *test)
 						     SIZE_MAX - 8, 0)),
 			-EINVAL);
 	KUNIT_EXPECT_TRUE(test, list_is_singular(&alloc->buffers));
-	binder_alloc_test_release(test);
 }
 
+/* Empty buffers are padded to 8 bytes: each has an address of its own. */
 static void binder_alloc_test_zero_size_padded(struct kunit *test)
 {
 	struct binder_alloc *alloc = test_alloc(test);
@@ -1683,9 +1659,9 @@ static void binder_alloc_test_zero_size_padded(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b->user_data - a->user_data, 8);
 	binder_alloc_free_buf(alloc, a);
 	binder_alloc_free_buf(alloc, b);
-	binder_alloc_test_release(test);
 }
 
+/* Async space is charged exactly the padded size of each buffer, and given back. */
 static void binder_alloc_test_async_space_accounting(struct kunit *test)
 {
 	struct binder_alloc *alloc = test_alloc(test);
@@ -1719,7 +1695,6 @@ static void binder_alloc_test_async_space_accounting(struct kunit *test)
 		binder_alloc_free_buf(alloc, buffers[i]);
 	KUNIT_EXPECT_EQ_MSG(test, alloc->free_async_space, space / 2,
 			    "async space not fully restored");
-	binder_alloc_test_release(test);
 }
 
 struct spam_ctx {
@@ -1800,9 +1775,9 @@ static void binder_alloc_test_oneway_spam_by_bytes(struct kunit *test)
 			      "crossing the threshold again reports again");
 
 	spam_free(test, mine, 8);
-	binder_alloc_test_release(test);
 }
 
+/* Holding more than 50 async buffers marks the sender as a oneway spam suspect. */
 static void binder_alloc_test_oneway_spam_by_count(struct kunit *test)
 {
 	const size_t space = 16 * PAGE_SIZE, big = space / 16;
@@ -1828,13 +1803,13 @@ static void binder_alloc_test_oneway_spam_by_count(struct kunit *test)
 	spam_free(test, second.buffers, second.count);
 	spam_free(test, first.buffers, first.count);
 	KUNIT_EXPECT_EQ(test, test_alloc(test)->free_async_space, space / 2);
-	binder_alloc_test_release(test);
 }
 
 /* ---------------------------------------------------------------------
  * Copies, frees, clearing, teardown
  */
 
+/* Copies into and out of a buffer that spans pages give back every byte. */
 static void binder_alloc_test_copy_round_trip(struct kunit *test)
 {
 	struct binder_alloc *alloc = test_alloc(test);
@@ -1886,9 +1861,9 @@ static void binder_alloc_test_copy_round_trip(struct kunit *test)
 
 	binder_alloc_free_buf(alloc, buffer);
 	binder_alloc_free_buf(alloc, head);
-	binder_alloc_test_release(test);
 }
 
+/* Copies at misaligned, out-of-range or wrapping offsets are -EINVAL. */
 static void binder_alloc_test_copy_rejects_bad_ranges(struct kunit *test)
 {
 	struct binder_alloc *alloc = test_alloc(test);
@@ -1917,9 +1892,9 @@ static void binder_alloc_test_copy_rejects_bad_ranges(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "last word of the buffer");
 
 	binder_alloc_free_buf(alloc, buffer);
-	binder_alloc_test_release(test);
 }
 
+/* No copy into a free buffer, nor into one userspace may free. */
 static void binder_alloc_test_copy_rejects_free_and_user_freeable(struct kunit *test)
 {
 	struct binder_alloc *alloc = test_alloc(test);
@@ -1947,9 +1922,9 @@ static void binder_alloc_test_copy_rejects_free_and_user_freeable(struct kunit *
 							  &word, 4), -EINVAL);
 
 	binder_alloc_free_buf(alloc, spare);
-	binder_alloc_test_release(test);
 }
 
+/* BC_FREE_BUFFER lookups: unknown, inside, undelivered and double frees are refused. */
 static void binder_alloc_test_prepare_to_free(struct kunit *test)
 {
 	struct binder_alloc *alloc = test_alloc(test);
@@ -1976,7 +1951,6 @@ static void binder_alloc_test_prepare_to_free(struct kunit *test)
 	binder_alloc_free_buf(alloc, buffer);
 	found = binder_alloc_prepare_to_free(alloc, buffer->user_data);
 	KUNIT_EXPECT_NULL_MSG(test, found, "already freed");
-	binder_alloc_test_release(test);
 }
 
 static bool test_page_is(struct page *page, size_t off, size_t len, u8 value)
@@ -1988,6 +1962,9 @@ static bool test_page_is(struct page *page, size_t off, size_t len, u8 value)
 	return ok;
 }
 
+/*
+ * A TF_CLEAR_BUF buffer is zeroed when freed, in the kernel and in userspace.
+ */
 static void binder_alloc_test_clear_on_free(struct kunit *test)
 {
 	struct binder_alloc *alloc = test_alloc(test);
@@ -2017,13 +1994,11 @@ static void binder_alloc_test_clear_on_free(struct kunit *test)
 	KUNIT_EXPECT_TRUE_MSG(test, test_page_is(page, 0, 256, 0),
 			      "TF_CLEAR_BUF buffer not zeroed on free");
 	KUNIT_EXPECT_TRUE(test, test_user_is(test, alloc->buffer, 256, 0));
-
-	binder_alloc_test_release(test);
 }
 
+/* Teardown frees every buffer and page, zeroing TF_CLEAR_BUF ones, and drops its references. */
 static void binder_alloc_test_teardown_frees_everything(struct kunit *test)
 {
-	struct binder_alloc_test *priv = test->priv;
 	struct binder_alloc *alloc = test_alloc(test);
 	long owned = binder_alloc_pages_owned();
 	struct binder_buffer *a, *b, *c;
@@ -2051,8 +2026,7 @@ static void binder_alloc_test_teardown_frees_everything(struct kunit *test)
 
 	binder_alloc_test_unmap(test);
 	KUNIT_EXPECT_EQ(test, page_count(page), 2);
-	binder_alloc_deferred_release(alloc);
-	priv->released = true;
+	binder_alloc_test_release_now(test);
 
 	KUNIT_EXPECT_EQ(test, list_lru_count(test_freelist(test)), 0);
 	KUNIT_EXPECT_EQ_MSG(test, page_count(page), 1,
@@ -2098,6 +2072,7 @@ static void teardown_race_free_page(struct page *page)
 	binder_alloc_free_page_and_mdata(page);
 }
 
+/* Teardown waits for a reclaimer still inside its callback before returning. */
 static void binder_alloc_test_teardown_waits_for_reclaimer(struct kunit *test)
 {
 	struct binder_alloc_test *priv = test->priv;
@@ -2113,7 +2088,8 @@ static void binder_alloc_test_teardown_waits_for_reclaimer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, test_reclaim_all(test), 1);
 	KUNIT_ASSERT_TRUE(test, tr.stalled);
 	test_thread_wait(&tr.teardown);
-	priv->released = true;
+	/* The thread released the allocator. */
+	kunit_remove_action(test, binder_alloc_test_release, priv);
 
 	KUNIT_EXPECT_FALSE_MSG(test, tr.early,
 			       "teardown returned while a reclaimer still used the alloc");
@@ -2184,6 +2160,10 @@ err_release:
 	return NULL;
 }
 
+/*
+ * Allocs torn down and freed while reclaimers walk the freelist: nothing
+ * left, no use after free.
+ */
 static void binder_alloc_test_teardown_races_reclaimers(struct kunit *test)
 {
 	struct test_thread threads[TEARDOWN_RECLAIMERS];
@@ -2216,9 +2196,9 @@ static void binder_alloc_test_teardown_races_reclaimers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, list_lru_count(test_freelist(test)), 0);
 	KUNIT_EXPECT_EQ_MSG(test, binder_alloc_pages_owned(), owned,
 			    "pages left behind after teardown");
-	binder_alloc_test_release(test);
 }
 
+/* debugfs' page counts: active:lru:free, the high watermark and the reclaim counters. */
 static void binder_alloc_test_print_pages(struct kunit *test)
 {
 	struct binder_alloc *alloc = test_alloc(test);
@@ -2248,7 +2228,6 @@ static void binder_alloc_test_print_pages(struct kunit *test)
 			   "  pages reclaimed: 2 skipped busy: 0 skipped no vma: 0 foreign vma: 0\n");
 
 	binder_alloc_free_buf(alloc, b);
-	binder_alloc_test_release(test);
 }
 
 static struct kunit_case binder_alloc_test_cases[] = {
@@ -2298,7 +2277,6 @@ static struct kunit_case binder_alloc_test_cases[] = {
 static struct kunit_suite binder_alloc_test_suite = {
 	.name = "binder_alloc",
 	.init = binder_alloc_test_init,
-	.exit = binder_alloc_test_exit,
 	.test_cases = binder_alloc_test_cases,
 };
 

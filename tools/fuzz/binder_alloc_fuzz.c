@@ -31,12 +31,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "binder_debugfs.h"
+#include "binder_proc.h"
 #include "fuzz.h"
 
 #define PAGES_FILE	"/sys/kernel/debug/binder_alloc/pages"
@@ -182,16 +182,10 @@ static int kmsg_splat(int fd, char *out, size_t size)
 
 static pid_t spawn(struct fz_shared *sh, int idx)
 {
-	pid_t parent = getpid(), pid;
+	pid_t pid = binder_fork();
 
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
 	if (pid)
 		return pid;
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(1);
 	_exit(fz_proc_main(sh, idx));
 }
 

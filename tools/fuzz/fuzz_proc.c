@@ -20,13 +20,13 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "binder_debugfs.h"
 #include "binder_payload.h"
+#include "binder_proc.h"
 #include "fuzz_txn.h"
 
 #define CALL_TIMEOUT_MS	30000
@@ -1261,37 +1261,6 @@ static void op_second_mmap(void)
 
 /* ---- other processes and threads -------------------------------------- */
 
-static pid_t fz_fork(void)
-{
-	pid_t parent = getpid(), pid;
-
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(1);
-	}
-	return pid;
-}
-
-static int reap(pid_t pid, int timeout_ms, int *status)
-{
-	long deadline = binder_now_ms() + timeout_ms;
-	pid_t ret;
-
-	while ((ret = waitpid(pid, status, WNOHANG)) == 0) {
-		if (binder_now_ms() > deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, status, 0);
-			return -ETIMEDOUT;
-		}
-		binder_sleep_ms(1);
-	}
-	return ret < 0 ? -errno : 0;
-}
-
 /*
  * A child on our binder fd (it is our proc): one call, whose reply lands
  * in our buffer space at our addresses, which the child may or may not
@@ -1306,7 +1275,7 @@ static void op_fork(struct fz_rng *r)
 	if (F->dofork)	/* the child's exit closes a copy of our VMA */
 		set_flags(FZ_MAY_DIE | FZ_MAY_FAULT, 0);
 	count(&F->me->forks, 1);
-	pid = fz_fork();
+	pid = binder_fork();
 	if (pid < 0)
 		return;
 	if (pid == 0) {
@@ -1322,7 +1291,7 @@ static void op_fork(struct fz_rng *r)
 		ioctl(F->b.fd, BINDER_THREAD_EXIT, 0);
 		_exit(0);
 	}
-	ret = reap(pid, CALL_TIMEOUT_MS + 5000, &status);
+	ret = binder_wait_pid(pid, CALL_TIMEOUT_MS + 5000, &status);
 	if (ret || !WIFEXITED(status)) {
 		F->space_unknown = true;
 		if (ret == -ETIMEDOUT)
@@ -1343,7 +1312,7 @@ static void op_victim(struct fz_rng *r)
 	pid_t pid;
 
 	count(&F->me->victims, 1);
-	pid = fz_fork();
+	pid = binder_fork();
 	if (pid < 0)
 		return;
 	if (pid == 0) {
@@ -1369,7 +1338,7 @@ static void op_victim(struct fz_rng *r)
 	}
 	binder_sleep_ms(delay);
 	kill(pid, SIGKILL);
-	reap(pid, 10000, &status);
+	binder_wait_pid(pid, 10000, &status);
 }
 
 /*
@@ -1386,7 +1355,7 @@ static void op_exec(struct fz_rng *r)
 	pid_t pid;
 
 	count(&F->me->forks, 1);
-	pid = fz_fork();
+	pid = binder_fork();
 	if (pid < 0)
 		return;
 	if (pid == 0) {
@@ -1409,7 +1378,7 @@ static void op_exec(struct fz_rng *r)
 		execl("/proc/self/exe", "binder_alloc_fuzz", a1, a2, (char *)NULL);
 		_exit(0);
 	}
-	if (reap(pid, CALL_TIMEOUT_MS + 5000, &status) == -ETIMEDOUT)
+	if (binder_wait_pid(pid, CALL_TIMEOUT_MS + 5000, &status) == -ETIMEDOUT)
 		fail(FZ_FAIL_HANG, "exec child did not finish");
 	else if (WIFSIGNALED(status))
 		fail(FZ_FAIL_CRASH, "exec child died of signal %d", WTERMSIG(status));

@@ -6,8 +6,10 @@
 #  - checkpatch --strict and kernel-doc on our files.
 # Findings count only in our files (the stock binder.c is not ours).
 set -u
+. "$WB/files.sh"
+. "$WB/ktap.sh"
 ours=
-for f in binder_alloc.h binder_alloc.c binder_shrinker.c binder_alloc_kunit.c; do
+for f in $driver_sources; do
 	[ -e "$REPO/$f" ] && ours="$ours $f"
 done
 out=$BUILD/x86-check
@@ -15,18 +17,8 @@ log=$LOGS/check.log
 blog=$LOGS/check-build.log
 mkdir -p "$LOGS"
 : > "$blog"
-n=0 failed=0
-tap() {	# tap STATUS DESCRIPTION [FINDINGS_FILE]
-	n=$((n + 1))
-	echo "$1 $n $2" >> "$log"
-	if [ $# -gt 2 ]; then
-		sed 's/^/# /' "$3" >> "$log"
-	fi
-	if [ "$1" != ok ]; then
-		failed=1
-	fi
-}
-echo "TAP version 13" > "$log"
+tap() { ktap_check "$@" >> "$log"; }
+ktap_print_header > "$log"
 echo "== static checks:${ours:- none of our files in the repo yet} (log: $log)"
 
 kmake() { "$WB/logrun" "$blog" make -s -C "$WORK" O="$out" -j"$JOBS" \
@@ -36,12 +28,12 @@ for f in $ours; do rm -f "$out/drivers/android/${f%.c}.o"; done
 if "$WB/kconfig.sh" "$out" "$@" >> "$blog" 2>&1 && kmake && kmake C=2 drivers/android/; then
 	tap ok "build with W=1, binder as a module"
 else
-	tap "not ok" "build with W=1, binder as a module (see $blog)"
+	tap fail "build with W=1, binder as a module (see $blog)"
 fi
 
 if [ -z "$ours" ]; then
-	tap ok "W=1, sparse, checkpatch, kernel-doc # SKIP no driver files of ours yet"
-	exit $failed
+	ktap_test_skip "W=1, sparse, checkpatch, kernel-doc: no driver files of ours yet" >> "$log"
+	exit $((KTAP_CNT_FAIL > 0))
 fi
 findings=$(mktemp)
 trap 'rm -f "$findings"' EXIT
@@ -49,7 +41,7 @@ pattern=$(echo $ours | sed 's/\./\\./g; s/ /|/g')
 grep -E "drivers/android/($pattern):[0-9]+(:[0-9]+)?: (warning|error|note)" "$blog" |
 	sed "s|^.*drivers/android/|drivers/android/|" | sort -u > "$findings"
 if [ -s "$findings" ]; then
-	tap "not ok" "W=1 and sparse: findings in our files" "$findings"
+	tap fail "W=1 and sparse: findings in our files" "$findings"
 else
 	tap ok "W=1 and sparse: no findings in our files"
 fi
@@ -60,13 +52,13 @@ for f in $ours; do
 		"drivers/android/$f" > "$findings" 2>&1; then
 		tap ok "checkpatch --strict $f"
 	else
-		tap "not ok" "checkpatch --strict $f" "$findings"
+		tap fail "checkpatch --strict $f" "$findings"
 	fi
 	scripts/kernel-doc -none "drivers/android/$f" > "$findings" 2>&1
 	if [ -s "$findings" ]; then
-		tap "not ok" "kernel-doc $f" "$findings"
+		tap fail "kernel-doc $f" "$findings"
 	else
 		tap ok "kernel-doc $f"
 	fi
 done
-exit $failed
+exit $((KTAP_CNT_FAIL > 0))

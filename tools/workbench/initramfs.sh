@@ -2,9 +2,11 @@
 # Build the guest's userspace and pack it into $BA_CACHE/initramfs/initramfs.cpio:
 #   /init                     tools/workbench/init
 #   /bin/busybox              from busybox-static
-#   /ksft/<suite>/<prog>      the tree's binderfs test and the repo's kselftests
-#   /ksft/list                "<suite name> <program>" in the order init runs them
-#   /bin/<prog>               tools/bench and tools/fuzz programs, and ba_smoke
+#   /ksft/                    the tree's binderfs test and the repo's kselftests,
+#                             installed the kselftest way (run_kselftest.sh)
+#   /ksft/list                "<suite name> <collection>:<test>" in the order
+#                             init runs them
+#   /bin/<prog>               tools/bench and tools/fuzz programs
 # Programs are built static; a dynamic one gets its libraries copied (ldd).
 # The archive is rewritten only when its content changed.
 set -e
@@ -17,12 +19,15 @@ mkdir -p "$out" "$LOGS"
 : > "$log"
 run() { "$WB/logrun" "$log" "$@"; }
 
-echo "== guest userspace (log: $log)"
+echo "== guest userspace: $cpio (log: $log)"
 run make -s -C "$WORK" O="$BUILD/headers" headers_install INSTALL_HDR_PATH="$hdr"
 
 rm -rf "$stage"
 mkdir -p "$stage/bin" "$stage/ksft" "$stage/proc" "$stage/sys" "$stage/dev" "$stage/tmp"
 cp "$WB/init" "$stage/init"
+# init writes TAP with the kernel's helpers (tools/workbench/ktap.sh)
+mkdir -p "$stage/lib"
+cp "$PRISTINE/tools/testing/selftests/kselftest/ktap_helpers.sh" "$WB/ktap.sh" "$stage/lib/"
 cp /bin/busybox "$stage/bin/busybox"
 
 # add PROG into the stage at DEST, with its shared libraries if it has any
@@ -49,22 +54,24 @@ progs() {
 	  exit 1; }
 }
 
-: > "$stage/ksft/list"
-binderfs=tools/testing/selftests/filesystems/binderfs
-ksft_make "$WORK/$binderfs" "$out/binderfs" LDFLAGS=-static
-add "$out/binderfs/binderfs_test" ksft/binderfs/binderfs_test
-echo "binderfs /ksft/binderfs/binderfs_test" >> "$stage/ksft/list"
-
-for mk in "$REPO"/tools/testing/selftests/*/Makefile; do
-	[ -e "$mk" ] || continue
-	dir=$(dirname "$mk"); name=${dir##*/}
-	ksft_make "$dir" "$out/$name"
-	list=$(progs "$dir" "$out/$name")
-	for p in $list; do
-		add "$out/$name/$p" "ksft/$name/$p"
-		echo "$name/$p /ksft/$name/$p" >> "$stage/ksft/list"
-	done
+# The kselftests, the kernel's way: the tree's binderfs test and ours
+# (tree.sh put them into $WORK), built and installed into /ksft by
+# tools/testing/selftests/Makefile, run there by run_kselftest.sh (init).
+# /ksft/list: "<suite name> <collection>:<test>", in the order init runs
+# them; the binderfs test keeps its short name.
+. "$WB/files.sh"
+targets=filesystems/binderfs
+for d in $tools_dirs; do
+	case $d in tools/testing/selftests/*) targets="$targets ${d#tools/testing/selftests/}" ;; esac
 done
+run make -s -C "$WORK/tools/testing/selftests" O="$BUILD/kselftest" \
+	KHDR_INCLUDES="-isystem $hdr/include" USERLDFLAGS=-static \
+	TARGETS="$targets" KSFT_INSTALL_PATH="$stage/ksft" install
+# run_kselftest.sh's runner enforces the settings files' timeouts with
+# coreutils' timeout (busybox's has no --foreground)
+add "$(command -v timeout)" usr/bin/timeout
+sed 's|^filesystems/binderfs:binderfs_test$|binderfs &|; t; s|^\(.*\):\(.*\)$|\1/\2 &|' \
+	"$stage/ksft/kselftest-list.txt" > "$stage/ksft/list"
 
 if [ -e "$REPO/tools/bench/Makefile" ]; then
 	ksft_make "$REPO/tools/bench" "$out/bench"
@@ -81,11 +88,6 @@ if [ -e "$REPO/tools/fuzz/Makefile" ]; then
 	done
 fi
 
-if [ ! "$out/ba_smoke" -nt "$WB/ba_smoke.c" ]; then
-	run gcc -static -O2 -Wall -isystem "$hdr/include" -o "$out/ba_smoke" "$WB/ba_smoke.c"
-fi
-add "$out/ba_smoke" bin/ba_smoke
-
 sums=$BA_CACHE/initramfs/content.md5
 (cd "$stage" && find . | sort | while read -r f; do
 	[ -f "$f" ] && md5sum "$f" || echo "$f"
@@ -95,5 +97,4 @@ if [ -e "$cpio" ] && cmp -s "$sums.new" "$sums"; then
 else
 	(cd "$stage" && find . | sort | cpio -o -H newc --quiet) > "$cpio"
 	mv "$sums.new" "$sums"
-	echo "initramfs: $cpio ($(du -h "$cpio" | cut -f1))"
 fi

@@ -1,8 +1,10 @@
 #!/bin/sh
 # kconfig.sh BUILD_DIR FRAGMENT...: configure an x86_64 kernel in BUILD_DIR
-# as allnoconfig plus the fragments (KCONFIG_ALLCONFIG), then check that
-# every symbol the fragments ask for really got its value: Kconfig silently
-# drops a symbol whose dependencies are not met.
+# as allnoconfig plus the fragments, merged by the tree's
+# scripts/kconfig/merge_config.sh (a later fragment overrides an earlier
+# one), then check that every symbol the merged fragment asks for really
+# got its value: Kconfig silently drops a symbol whose dependencies are
+# not met, and merge_config.sh only warns about it.
 # Reconfigures only when the fragments or drivers/android/Kconfig changed.
 set -e
 out=$1; shift
@@ -14,12 +16,17 @@ if [ -e "$out/.config" ] && cmp -s "$out/ba.fragment.new" "$out/ba.fragment"; th
 	exit 0
 fi
 mv "$out/ba.fragment.new" "$out/ba.fragment"
+# merge_config.sh -m only merges (into $KCONFIG_CONFIG, its temporary
+# files in the current directory); allnoconfig is ours, to pass CC.
+merged=$out/ba.merged
+(cd "$out" && KCONFIG_CONFIG=$merged "$WORK/scripts/kconfig/merge_config.sh" -m "$@") \
+	> "$out/kconfig.log" 2>&1 &&
 make -s -C "$WORK" O="$out" CC="ccache gcc" HOSTCC="ccache gcc" \
-	KCONFIG_ALLCONFIG="$out/ba.fragment" allnoconfig > "$out/kconfig.log" 2>&1 ||
-	{ cat "$out/kconfig.log"; exit 1; }
+	KCONFIG_ALLCONFIG="$merged" allnoconfig >> "$out/kconfig.log" 2>&1 ||
+	{ rm -f "$out/ba.fragment"; cat "$out/kconfig.log"; exit 1; }
 
 bad=0
-for line in $(grep -hE '^CONFIG_[A-Z0-9_]+=' "$@" | tr -d ' '); do
+for line in $(grep -E '^CONFIG_[A-Z0-9_]+=' "$merged" | tr -d ' '); do
 	sym=${line%%=*}
 	grep -qxF -- "$line" "$out/.config" && continue
 	if ! grep -rqsxE --include='Kconfig*' "(menu)?config ${sym#CONFIG_}" "$WORK"; then
@@ -29,7 +36,7 @@ for line in $(grep -hE '^CONFIG_[A-Z0-9_]+=' "$@" | tr -d ' '); do
 	echo "kconfig: wanted $line, got: $(grep -E "^(# )?$sym[= ]" "$out/.config" || echo unset)" >&2
 	bad=1
 done
-for sym in $(sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1/p' "$@"); do
+for sym in $(sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1/p' "$merged"); do
 	if grep -q "^$sym=" "$out/.config"; then
 		echo "kconfig: wanted $sym off, got: $(grep "^$sym=" "$out/.config")" >&2
 		bad=1

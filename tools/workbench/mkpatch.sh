@@ -12,6 +12,9 @@
 #      Makefile as they are
 #   3  the documentation, in Documentation/driver-api/, with its toctree
 #      entry and a MAINTAINERS line
+#   4  the kselftests and the binder library they link (tools_dirs of
+#      files.sh, at the same paths), their TARGETS line in
+#      tools/testing/selftests/Makefile and their MAINTAINERS lines
 # Messages are tools/workbench/series/*.txt (first line: the subject).
 # Author, committer and Signed-off-by: see author() below. Every date is
 # that of the checkout's HEAD commit (or $SOURCE_DATE_EPOCH), so the same
@@ -30,6 +33,7 @@ fi
 out=${1:?usage: mkpatch.sh [--check] OUTDIR}
 android=drivers/android
 msgs=$WB/series
+. "$WB/files.sh"
 die() { echo "mkpatch: $*" >&2; exit 1; }
 
 git -C "$REPO" rev-parse --verify -q HEAD >/dev/null 2>&1 ||
@@ -153,7 +157,7 @@ maintainers_with_doc() {	# MAINTAINERS
 git init -q -b binder-alloc "$r"
 seed="$android/Kconfig $android/Makefile $android/binder_alloc.c
       $android/binder_alloc.h $android/binder_alloc_selftest.c
-      $docdir/index.rst MAINTAINERS"
+      $docdir/index.rst MAINTAINERS tools/testing/selftests/Makefile"
 for f in $seed; do
 	[ -f "$PRISTINE/$f" ] || die "the pristine tree has no $f"
 	mkdir -p "$r/$(dirname "$f")"
@@ -175,14 +179,16 @@ ours() {	# NAME...: our driver files into drivers/android/
 	done
 }
 
-# 1: the allocator
-ours binder_alloc.h binder_alloc.c binder_shrinker.c
+# 1: the allocator: every source but the suite's
+ours $(for f in $driver_sources; do
+	case " $kunit_files " in *" $f "*) ;; *) echo "$f" ;; esac
+done)
 cp "$tmp/mid/Kconfig" "$tmp/mid/Makefile" "$r/$android/"
 rm "$r/$android/binder_alloc_selftest.c"
 commit 1-alloc.txt
 
 # 2: the KUnit suite
-ours binder_alloc_kunit.c .kunitconfig Kconfig Makefile
+ours $kunit_files Kconfig Makefile
 commit 2-kunit.txt
 
 # 3: the documentation
@@ -195,6 +201,38 @@ index_with_entry "$PRISTINE/$docdir/index.rst" > "$r/$docdir/index.rst" ||
 maintainers_with_doc "$PRISTINE/MAINTAINERS" > "$r/MAINTAINERS" ||
 	die "MAINTAINERS: no 'F:	drivers/android/' line in ANDROID DRIVERS"
 commit 3-docs.txt
+
+# 4: the kselftests. The kselftest Makefile lists its TARGETS in
+# order: ours goes before the first that sorts after it. MAINTAINERS:
+# our directories after drivers/android/, where the documentation's
+# line went in patch 3.
+ksft_targets=
+for d in $tools_dirs; do
+	[ -d "$REPO/$d" ] || die "the checkout has no $d"
+	mkdir -p "$r/$d"
+	cp -R "$REPO/$d/." "$r/$d/"
+	case $d in tools/testing/selftests/*) ksft_targets="$ksft_targets ${d#tools/testing/selftests/}" ;; esac
+done
+ksft_mk=tools/testing/selftests/Makefile
+for t in $ksft_targets; do
+	awk -v t="$t" '
+	/^TARGETS \+= / && !done && $3 > t { print "TARGETS += " t; done = 1 }
+	/^TARGETS \+= / && $3 == t { exit 1 }
+	{ print }
+	END { if (!done) exit 1 }' "$r/$ksft_mk" > "$tmp/ksft.mk" ||
+		die "$ksft_mk: no place for TARGETS += $t, or it is there already"
+	mv "$tmp/ksft.mk" "$r/$ksft_mk"
+done
+awk -v dirs="$(printf '%s\n' $tools_dirs | sort | tr '\n' ' ')" '
+BEGIN { n = split(dirs, d, " ") }
+/^ANDROID DRIVERS$/ { section = 1 }
+section && /^$/ { section = 0 }
+{ print }
+section && $0 == "F:\tdrivers/android/" { for (i = 1; i <= n; i++) print "F:\t" d[i] "/"; done = 1 }
+END { if (!done) exit 1 }' "$r/MAINTAINERS" > "$tmp/MAINTAINERS" ||
+	die "MAINTAINERS: no 'F:	drivers/android/' line in ANDROID DRIVERS"
+mv "$tmp/MAINTAINERS" "$r/MAINTAINERS"
+commit 4-selftests.txt
 
 # --- the series; the cover letter's subject and text are the branch
 # description (its first paragraph is the subject).

@@ -14,10 +14,11 @@
 #    series passes through, so that no run reconfigures and only what a
 #    patch changed recompiles;
 #  - the result: drivers/android/ byte-identical to the work tree's, the
-#    documentation to ours and listed in a toctree, `git am` and `patch`
-#    agreeing.
+#    documentation and our tools/ directories to ours, the documentation
+#    listed in a toctree, `git am` and `patch` agreeing.
 set -u
-ours="binder_alloc.h binder_alloc.c binder_shrinker.c binder_alloc_kunit.c"
+. "$WB/files.sh"
+. "$WB/ktap.sh"
 pc=$BA_CACHE/patch-check
 series=$pc/series
 tree=$pc/tree
@@ -35,20 +36,10 @@ trap 'rm -rf "$tmp"' EXIT
 # Results collect in $tmp/tap; the log is written at the end, with the plan
 # first (the verdict reads a plan as the start of a level). A run that dies
 # leaves no log, and the verdict counts that as a failure.
-n=0 failed=0
-tap() {	# tap STATUS DESCRIPTION [FINDINGS_FILE]
-	n=$((n + 1))
-	echo "$1 $n $2" >> "$tmp/tap"
-	if [ $# -gt 2 ]; then
-		sed 's/^/# /' "$3" >> "$tmp/tap"
-	fi
-	if [ "$1" != ok ]; then
-		failed=1
-	fi
-}
+tap() { ktap_check "$@" >> "$tmp/tap"; }
 finish() {
-	{ echo "TAP version 13"; echo "1..$n"; cat "$tmp/tap"; } > "$log"
-	exit $failed
+	{ ktap_print_header; ktap_set_plan $((KTAP_TESTNO - 1)); cat "$tmp/tap"; } > "$log"
+	exit $((KTAP_CNT_FAIL > 0))
 }
 echo "== patch series: generate, checkpatch, apply to a fresh pristine tree, build after each patch (log: $log)"
 
@@ -57,7 +48,7 @@ echo "== patch series: generate, checkpatch, apply to a fresh pristine tree, bui
 noid() { GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 "$@"; }
 rm -rf "$series" "$tmp/again"
 if ! noid "$WB/mkpatch.sh" --check "$series" > "$tmp/mkpatch.log" 2>&1; then
-	tap "not ok" "make patch: mkpatch.sh failed" "$tmp/mkpatch.log"
+	tap fail "make patch: mkpatch.sh failed" "$tmp/mkpatch.log"
 	finish
 fi
 patches=$(for p in "$series"/[0-9][0-9][0-9][0-9]-*.patch; do
@@ -68,7 +59,7 @@ noid "$WB/mkpatch.sh" --check "$tmp/again" > "$tmp/mkpatch.log" 2>&1
 if diff -r "$series" "$tmp/again" > "$tmp/diff" 2>&1; then
 	tap ok "the series is reproducible (generated twice, identical)"
 else
-	tap "not ok" "the series is not reproducible (generated twice, differs)" "$tmp/diff"
+	tap fail "the series is not reproducible (generated twice, differs)" "$tmp/diff"
 fi
 
 # make patch for real, from a clone whose config has no identity, on a
@@ -82,7 +73,7 @@ if noid git clone -q "$REPO" "$clone" 2>"$tmp/noid.log" &&
    [ "$(cat "$tmp/noid"/0001-*.patch | noid git mailinfo /dev/null /dev/null | head -n 2)" = "$head_author" ]; then
 	tap ok "make patch with no git identity: series written, author from HEAD named"
 else
-	tap "not ok" "make patch with no git identity" "$tmp/noid.log"
+	tap fail "make patch with no git identity" "$tmp/noid.log"
 fi
 
 # checkpatch takes a few seconds a patch: run it while the tree is built.
@@ -121,14 +112,13 @@ if git -C "$am" am -q $patches > "$tmp/am.log" 2>&1; then
 	tap ok "git am applies the series to the pristine files"
 	am_ok=1
 else
-	tap "not ok" "git am does not apply the series to the pristine files" "$tmp/am.log"
+	tap fail "git am does not apply the series to the pristine files" "$tmp/am.log"
 	am_ok=0
 fi
 
 # --- patch -p1 and a build, patch by patch
 kmake() { make -s -C "$tree" O="$out" -j"$JOBS" CC="ccache gcc" \
 	HOSTCC="ccache gcc" W=1 "$@"; }
-pattern=$(echo $ours | sed 's/\./\\./g; s/ /|/g')
 applied=1 used=
 for p in $patches; do
 	name=$(basename "$p" .patch)
@@ -137,9 +127,9 @@ for p in $patches; do
 		tap ok "patch -p1 applies $name"
 	else
 		if [ $applied = 1 ]; then
-			tap "not ok" "patch -p1 does not apply $name" "$tmp/patch.log"
+			tap fail "patch -p1 does not apply $name" "$tmp/patch.log"
 		else
-			tap "not ok" "patch -p1 $name: not tried, an earlier patch failed"
+			tap fail "patch -p1 $name: not tried, an earlier patch failed"
 		fi
 		applied=0
 		continue
@@ -149,17 +139,17 @@ for p in $patches; do
 	used="$used $out"
 	if WORK=$tree "$WB/kconfig.sh" "$out" "$@" > "$tmp/build.log" 2>&1 &&
 		kmake drivers/android/ >> "$tmp/build.log" 2>&1; then
-		grep -E "drivers/android/($pattern):[0-9]+(:[0-9]+)?: (warning|error)" \
+		grep -E "drivers/android/($driver_sources_re):[0-9]+(:[0-9]+)?: (warning|error)" \
 			"$tmp/build.log" | sed "s|^.*drivers/android/|drivers/android/|" |
 			sort -u > "$tmp/findings"
 		if [ -s "$tmp/findings" ]; then
-			tap "not ok" "drivers/android/ builds after $name, with warnings in our files" "$tmp/findings"
+			tap fail "drivers/android/ builds after $name, with warnings in our files" "$tmp/findings"
 		else
 			tap ok "drivers/android/ builds after $name (W=1, no warnings in our files)"
 		fi
 	else
 		tail -n 30 "$tmp/build.log" > "$tmp/findings"
-		tap "not ok" "drivers/android/ does not build after $name (see $blog)" "$tmp/findings"
+		tap fail "drivers/android/ does not build after $name (see $blog)" "$tmp/findings"
 	fi
 	cat "$tmp/build.log" >> "$blog"
 done
@@ -182,15 +172,15 @@ if [ $applied = 1 ]; then
 			tap ok "the pristine tree is untouched (patched files are new files, not links into it)"
 		else
 			echo "still hard links into the pristine tree:$linked" > "$tmp/md5.log"
-			tap "not ok" "patched files still share their inode with the pristine tree" "$tmp/md5.log"
+			tap fail "patched files still share their inode with the pristine tree" "$tmp/md5.log"
 		fi
 	else
-		tap "not ok" "patching the copy changed the pristine tree" "$tmp/md5.log"
+		tap fail "patching the copy changed the pristine tree" "$tmp/md5.log"
 	fi
 	if diff -r "$WORK/drivers/android" "$tree/drivers/android" > "$tmp/diff" 2>&1; then
 		tap ok "drivers/android/ after the series is identical to the work tree's"
 	else
-		tap "not ok" "drivers/android/ after the series differs from the work tree's" "$tmp/diff"
+		tap fail "drivers/android/ after the series differs from the work tree's" "$tmp/diff"
 	fi
 	: > "$tmp/diff"
 	for f in $(cd "$REPO/Documentation" && find binder_alloc* -type f); do
@@ -201,9 +191,18 @@ if [ $applied = 1 ]; then
 	grep -qx "   $entry" "$tree/Documentation/driver-api/index.rst" ||
 		echo "Documentation/driver-api/index.rst lists no '$entry'" >> "$tmp/diff"
 	if [ -s "$tmp/diff" ]; then
-		tap "not ok" "Documentation/driver-api/ after the series" "$tmp/diff"
+		tap fail "Documentation/driver-api/ after the series" "$tmp/diff"
 	else
 		tap ok "Documentation/driver-api/binder_alloc* identical to ours and in the driver-api toctree"
+	fi
+	: > "$tmp/diff"
+	for d in $tools_dirs; do
+		diff -r "$REPO/$d" "$tree/$d" >> "$tmp/diff" 2>&1
+	done
+	if [ -s "$tmp/diff" ]; then
+		tap fail "tools/ after the series differs from ours ($(echo $tools_dirs))" "$tmp/diff"
+	else
+		tap ok "tools/ after the series: $(echo $tools_dirs) identical to ours"
 	fi
 	if [ $am_ok = 1 ]; then
 		: > "$tmp/diff"
@@ -213,7 +212,7 @@ if [ $applied = 1 ]; then
 			fi
 		done
 		if [ -s "$tmp/diff" ]; then
-			tap "not ok" "git am and patch -p1 give different files" "$tmp/diff"
+			tap fail "git am and patch -p1 give different files" "$tmp/diff"
 		else
 			tap ok "git am and patch -p1 give the same files"
 		fi
@@ -253,10 +252,10 @@ for p in $patches; do
 			tap ok "checkpatch --strict $name: clean but for FILE_PATH_CHANGES; MAINTAINERS covers the added or deleted files ($(echo $files))"
 		else
 			echo "not covered by any MAINTAINERS section:$sections" >> "$cpo"
-			tap "not ok" "checkpatch --strict $name" "$cpo"
+			tap fail "checkpatch --strict $name" "$cpo"
 		fi
 	else
-		tap "not ok" "checkpatch --strict $name" "$cpo"
+		tap fail "checkpatch --strict $name" "$cpo"
 	fi
 done
 finish

@@ -6,8 +6,7 @@
 # rebuilds only what we touched. A file never written in place: $WORK shares
 # inodes with $PRISTINE, so every change replaces the link.
 set -e
-ours="Kconfig Makefile binder_alloc.h binder_alloc.c binder_shrinker.c
-      binder_alloc_kunit.c .kunitconfig"
+. "$WB/files.sh"
 android=drivers/android
 
 # The stamp names the tarball it came from: a new linux-source-6.12
@@ -35,7 +34,7 @@ place() {
 		cp "$1" "$WORK/$android/$2"
 	fi
 }
-for f in $ours; do
+for f in $driver_files; do
 	if [ -e "$REPO/$f" ]; then
 		place "$REPO/$f" "$f"
 	elif [ -e "$PRISTINE/$android/$f" ]; then
@@ -43,6 +42,17 @@ for f in $ours; do
 	elif [ -e "$WORK/$android/$f" ]; then
 		echo "overlay: removing $android/$f"
 		rm -f "$WORK/$android/$f"
+	fi
+done
+# Our directories in tools/ are not in the stock tree: copied whole (rsync
+# replaces a changed file, never writes into it), so the kselftests build
+# there, against the tree's lib.mk.
+for d in $tools_dirs; do
+	if [ -d "$REPO/$d" ]; then
+		mkdir -p "$WORK/$d"
+		rsync -a --delete "$REPO/$d/" "$WORK/$d/"
+	else
+		rm -rf "$WORK/$d"
 	fi
 done
 # Our Makefile retires the stock selftest (KUnit replaces it).

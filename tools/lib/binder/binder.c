@@ -3,9 +3,11 @@
  * Raw-ioctl binder library: see binder.h.
  */
 #define _GNU_SOURCE
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +37,9 @@ static int binderfs_mount(void)
 		int err = errno;
 
 		if (err == ENODEV)
-			fprintf(stderr, "# binder: this kernel has no binderfs: set "
-				BINDER_DEVICES_ENV "=binder,hwbinder,vndbinder to use "
-				"the fixed nodes of binder_linux devices=...\n");
+			fprintf(stderr,
+				"# binder: this kernel has no binderfs: set %s=binder,hwbinder,vndbinder to use the fixed nodes of binder_linux devices=...\n",
+				BINDER_DEVICES_ENV);
 		return report("mount binderfs", BINDERFS_PATH, err);
 	}
 	return 0;
@@ -119,7 +121,7 @@ static int node_in_use(const char *node)
 	}
 	text[len] = '\0';
 	snprintf(want, sizeof(want), "\ncontext %s\n", node);
-	busy = strstr(text, want) != NULL;
+	busy = !!strstr(text, want);
 	free(text);
 	return busy;
 }
@@ -143,8 +145,9 @@ static int lease_try(const char *node)
 	}
 	busy = node_in_use(node);
 	if (busy < 0 && !warned) {
-		fprintf(stderr, "# binder: no debugfs binder/stats: cannot tell whether "
-			"the last context manager of /dev/%s is gone\n", node);
+		fprintf(stderr,
+			"# binder: no debugfs binder/stats: cannot tell whether the last context manager of /dev/%s is gone\n",
+			node);
 		warned = true;
 	}
 	if (busy <= 0) {
@@ -195,9 +198,9 @@ static int fixed_device_add(const char *list, const char *name, char *path,
 		}
 		l->path[0] = '\0';
 		if (!found) {
-			fprintf(stderr, "# binder: " BINDER_DEVICES_ENV "=%s: none of "
-				"these is a device in /dev: load binder_linux with "
-				"devices=%s\n", list, list);
+			fprintf(stderr,
+				"# binder: %s=%s: none of these is a device in /dev: load binder_linux with devices=%s\n",
+				BINDER_DEVICES_ENV, list, list);
 			return -ENOENT;
 		}
 		if (binder_now_ms() > deadline)
@@ -205,10 +208,9 @@ static int fixed_device_add(const char *list, const char *name, char *path,
 		found = 0;
 		binder_sleep_ms(10);
 	}
-	fprintf(stderr, "# binder: " BINDER_DEVICES_ENV "=%s: every device stayed "
-		"in use for %d s (binder/stats lists processes on it, or another "
-		"test holds " BINDER_LOCK_DIR "/binder-lib-NAME.lock)\n", list,
-		BINDER_LEASE_WAIT_MS / 1000);
+	fprintf(stderr,
+		"# binder: %s=%s: every device stayed in use for %d s (binder/stats lists processes on it, or another test holds %s/binder-lib-NAME.lock)\n",
+		BINDER_DEVICES_ENV, list, BINDER_LEASE_WAIT_MS / 1000, BINDER_LOCK_DIR);
 	return -EBUSY;
 }
 
@@ -442,16 +444,36 @@ int binder_register_looper(struct binder_thread *t)
 	return write_u32(t, BC_REGISTER_LOOPER);
 }
 
-/* A command word followed by its payload, as the driver parses them. */
+/*
+ * A command word followed by its payload, as the driver parses them: no
+ * padding between the two (the structs of this file are packed).
+ */
+#pragma pack(push, 1)
 struct cmd_free {
 	uint32_t cmd;
 	binder_uintptr_t buffer;
-} __attribute__((packed));
+};
 
 struct cmd_txn {
 	uint32_t cmd;
 	struct binder_transaction_data tr;
-} __attribute__((packed));
+};
+
+struct cmd_reply_free {
+	struct cmd_txn reply;
+	struct cmd_free free;
+};
+
+struct cmd_ptr_cookie {
+	uint32_t cmd;
+	struct binder_ptr_cookie pc;
+};
+
+#pragma pack(pop)
+
+/* Commands are read from and written to these as 64-bit structs. */
+static_assert(offsetof(struct binder_thread, in) % 8 == 0, "in is not 8-byte aligned");
+static_assert(offsetof(struct binder_thread, out) % 8 == 0, "out is not 8-byte aligned");
 
 int binder_free_buffer(struct binder_thread *t, binder_uintptr_t buffer)
 {
@@ -512,10 +534,7 @@ int binder_transaction(struct binder_thread *t, uint32_t handle,
 int binder_reply(struct binder_thread *t, const struct binder_msg *m,
 		 binder_uintptr_t free_after)
 {
-	struct {
-		struct cmd_txn reply;
-		struct cmd_free free;
-	} __attribute__((packed)) c;
+	struct cmd_reply_free c;
 
 	fill_txn(&c.reply, BC_REPLY, 0, m);
 	c.free.cmd = BC_FREE_BUFFER;
@@ -527,10 +546,7 @@ int binder_reply(struct binder_thread *t, const struct binder_msg *m,
 static int ack_ref(struct binder_thread *t, uint32_t cmd,
 		   const struct binder_ptr_cookie *pc)
 {
-	struct {
-		uint32_t cmd;
-		struct binder_ptr_cookie pc;
-	} __attribute__((packed)) c = { 0, *pc };
+	struct cmd_ptr_cookie c = { 0, *pc };
 
 	if (cmd == BR_INCREFS)
 		c.cmd = BC_INCREFS_DONE;
@@ -743,42 +759,52 @@ int binder_call(struct binder_thread *t, uint32_t handle,
 	return 0;
 }
 
+/* Every command this library sends or understands, by name. */
+#define CMD_NAME(c) { c, #c }
+static const struct {
+	uint32_t cmd;
+	const char *name;
+} cmd_names[] = {
+	CMD_NAME(BR_ERROR),
+	CMD_NAME(BR_OK),
+	CMD_NAME(BR_TRANSACTION_SEC_CTX),
+	CMD_NAME(BR_TRANSACTION),
+	CMD_NAME(BR_REPLY),
+	CMD_NAME(BR_ACQUIRE_RESULT),
+	CMD_NAME(BR_DEAD_REPLY),
+	CMD_NAME(BR_TRANSACTION_COMPLETE),
+	CMD_NAME(BR_INCREFS),
+	CMD_NAME(BR_ACQUIRE),
+	CMD_NAME(BR_RELEASE),
+	CMD_NAME(BR_DECREFS),
+	CMD_NAME(BR_ATTEMPT_ACQUIRE),
+	CMD_NAME(BR_NOOP),
+	CMD_NAME(BR_SPAWN_LOOPER),
+	CMD_NAME(BR_FINISHED),
+	CMD_NAME(BR_DEAD_BINDER),
+	CMD_NAME(BR_CLEAR_DEATH_NOTIFICATION_DONE),
+	CMD_NAME(BR_FAILED_REPLY),
+	CMD_NAME(BR_FROZEN_REPLY),
+	CMD_NAME(BR_ONEWAY_SPAM_SUSPECT),
+	CMD_NAME(BR_TRANSACTION_PENDING_FROZEN),
+	CMD_NAME(BC_TRANSACTION),
+	CMD_NAME(BC_REPLY),
+	CMD_NAME(BC_FREE_BUFFER),
+	CMD_NAME(BC_INCREFS_DONE),
+	CMD_NAME(BC_ACQUIRE_DONE),
+	CMD_NAME(BC_REGISTER_LOOPER),
+	CMD_NAME(BC_ENTER_LOOPER),
+	CMD_NAME(BC_EXIT_LOOPER),
+};
+
+#undef CMD_NAME
+
 const char *binder_cmd_name(uint32_t cmd)
 {
-#define NAME(c) case c: return #c
-	switch (cmd) {
-	NAME(BR_ERROR);
-	NAME(BR_OK);
-	NAME(BR_TRANSACTION_SEC_CTX);
-	NAME(BR_TRANSACTION);
-	NAME(BR_REPLY);
-	NAME(BR_ACQUIRE_RESULT);
-	NAME(BR_DEAD_REPLY);
-	NAME(BR_TRANSACTION_COMPLETE);
-	NAME(BR_INCREFS);
-	NAME(BR_ACQUIRE);
-	NAME(BR_RELEASE);
-	NAME(BR_DECREFS);
-	NAME(BR_ATTEMPT_ACQUIRE);
-	NAME(BR_NOOP);
-	NAME(BR_SPAWN_LOOPER);
-	NAME(BR_FINISHED);
-	NAME(BR_DEAD_BINDER);
-	NAME(BR_CLEAR_DEATH_NOTIFICATION_DONE);
-	NAME(BR_FAILED_REPLY);
-	NAME(BR_FROZEN_REPLY);
-	NAME(BR_ONEWAY_SPAM_SUSPECT);
-	NAME(BR_TRANSACTION_PENDING_FROZEN);
-	NAME(BC_TRANSACTION);
-	NAME(BC_REPLY);
-	NAME(BC_FREE_BUFFER);
-	NAME(BC_INCREFS_DONE);
-	NAME(BC_ACQUIRE_DONE);
-	NAME(BC_REGISTER_LOOPER);
-	NAME(BC_ENTER_LOOPER);
-	NAME(BC_EXIT_LOOPER);
-	default:
-		return "unknown command";
-	}
-#undef NAME
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cmd_names); i++)
+		if (cmd_names[i].cmd == cmd)
+			return cmd_names[i].name;
+	return "unknown command";
 }

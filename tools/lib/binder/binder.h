@@ -45,8 +45,9 @@ struct binder_thread {
 	size_t out_len;		/* BC_ bytes in @out not taken by the driver yet */
 	unsigned long noops;
 	unsigned long spawn_loopers;
-	uint8_t in[1024] __attribute__((aligned(8)));
-	uint8_t out[256] __attribute__((aligned(8)));
+	/* 8-byte aligned, after six 8-byte members: binder.c checks that */
+	uint8_t in[1024];
+	uint8_t out[256];
 };
 
 /* One decoded BR_ command. */

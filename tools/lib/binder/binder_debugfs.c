@@ -166,7 +166,7 @@ int binder_stats_find(int pid, const char *context,
 			parse_stats_line(line, st);
 	}
 	free(text);
-	return line != NULL;
+	return !!line;
 }
 
 /* How many binder fds are open on @context (all devices if NULL). */
@@ -246,7 +246,7 @@ static size_t kmalloc_bytes(size_t size)
 	};
 	size_t i, bytes = 4096;
 
-	for (i = 0; i < sizeof(buckets) / sizeof(buckets[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(buckets); i++)
 		if (size <= buckets[i])
 			return buckets[i];
 	while (bytes < size)	/* kmalloc_large(): a power-of-two order */
@@ -324,9 +324,9 @@ static bool shrinker_fallback(void)
 	if (!binder_debugfs_available() || access(DROP_CACHES, W_OK))
 		return false;
 	if (!said)
-		fprintf(stderr, "# binder: no shrinker debugfs (CONFIG_SHRINKER_DEBUG): "
-			"LRU pages counted from binder/stats, reclaim by "
-			DROP_CACHES "\n");
+		fprintf(stderr,
+			"# binder: no shrinker debugfs (CONFIG_SHRINKER_DEBUG): LRU pages counted from binder/stats, reclaim by %s\n",
+			DROP_CACHES);
 	said = true;
 	return true;
 }
@@ -363,7 +363,7 @@ static int fallback_scan(void)
 
 bool binder_shrinker_available(void)
 {
-	return shrinker_dir() != NULL || shrinker_fallback();
+	return shrinker_dir() || shrinker_fallback();
 }
 
 typedef void (*count_fn)(unsigned long ino, int nid, unsigned long count,

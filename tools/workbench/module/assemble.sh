@@ -13,7 +13,8 @@ set -e
 dest=$1
 here=$WB/module
 stock="binder.c binderfs.c binder_internal.h binder_trace.h dbitmap.h"
-ours="Makefile binder_alloc.h binder_alloc.c binder_shrinker.c binder_alloc_kunit.c"
+. "$WB/files.sh"
+ours="Makefile $driver_sources"
 mkdir -p "$dest"
 
 place() {	# place SRC NAME

@@ -9,29 +9,25 @@
 # Debian's kernel running the kselftests and the demo on fixed devices,
 # the console in $LOGS/module-test-BOOT.log (judged by verdict.py --boot).
 . "$WB/module/common.sh"
+. "$WB/files.sh"
+. "$WB/ktap.sh"
 tap=$LOGS/module.log
 mkdir -p "$LOGS"
-n=0
-t() {	# t STATUS DESCRIPTION [DIAGNOSTIC FILE]
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi >> "$tap"
-	[ -n "$3" ] && [ -s "$3" ] && sed 's/^/# /' "$3" >> "$tap"
-	return 0
-}
+t() { ktap_check "$@" >> "$tap"; }
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT
-echo "TAP version 13" > "$tap"
+ktap_print_header > "$tap"
 start=$SECONDS
-echo "== binder_linux.ko for Debian's $KVER (TAP: $tap)"
+printf '%s' "== binder_linux.ko for Debian's $KVER: build, modinfo, dkms (TAP: $tap): "
 
-"$WB/module/build.sh" 2> "$err"
+"$WB/module/build.sh" > /dev/null 2> "$err"	# what it prints is in the TAP
 built=$?
 cat "$err" >&2
 t $built "make module: binder_linux.ko $VERSION for $KVER" "$err"
 ko=$MOD/binder_linux.ko
 if [ $built = 0 ]; then
 	# our files only: binder.c is Debian's
-	grep -E "(binder_alloc|binder_shrinker)\.[ch]:[0-9]+:[0-9]+: (warning|error)" \
+	grep -E "(^|/)($driver_sources_re):[0-9]+:[0-9]+: (warning|error)" \
 		"$LOGS/module-build.log" | sed 's|^.*/||' | sort -u > "$err"
 	[ ! -s "$err" ]
 	t $? "no compiler warnings in our files" "$err"
@@ -69,7 +65,7 @@ if [ $built = 0 ]; then
 		t $same "dkms's module is make module's: same sources${differ:+ but$differ}, version / vermagic $a"
 	fi
 fi
-echo "== module build checks took $((SECONDS - start))s"
+echo "took $((SECONDS - start))s"
 
 [ $built = 0 ] && [ $imaged = 0 ] || exit 1
 "$WB/module/initrd.sh" || exit 1

@@ -125,6 +125,29 @@ def test_missing_plan_results_fail():
     assert status == 1 and 'expected 3 results, got 2' in out, out
 
 
+def test_plan_after_results_fails_without_hanging():
+    text = ['TAP version 13\n', 'ok 1 a\n', '1..1\n']
+    status, out = run(text=text, kind='--tap')
+    assert status == 1 and 'unparseable TAP' in out, out
+
+
+RUNNER = ['TAP version 13\n', '1..1\n', '# timeout set to 300\n',
+          '# selftests: d: prog\n', '# TAP version 13\n', '# 1..3\n',
+          '# ok 1 a\n', '# ok 2 b # SKIP why\n', '# ok 3 c\n',
+          'ok 1 selftests: d: prog\n']
+
+
+def test_run_kselftest_counts_each_test_of_a_program():
+    status, out = run(text=RUNNER, kind='--tap')
+    assert status == 0 and last_line(out) == '2 passed, 0 failed, 1 skipped', out
+
+
+def test_run_kselftest_timeout_fails():
+    text = RUNNER[:7] + ['not ok 1 selftests: d: prog # TIMEOUT 300 seconds\n']
+    status, out = run(text=text, kind='--tap')
+    assert status == 1 and 'expected 3 results, got 1' in out, out
+
+
 def test_skips_are_counted_not_failed():
     text = ['TAP version 13\n', '1..2\n', 'ok 1 a\n', 'ok 2 b # SKIP no root\n']
     status, out = run(text=text, kind='--tap')

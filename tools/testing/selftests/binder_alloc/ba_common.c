@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,47 +32,6 @@ void ba_dev_remove(struct ba_dev *dev)
 	dev->path[0] = '\0';
 }
 
-void *ba_shared(size_t size)
-{
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-void ba_shared_free(void *p, size_t size)
-{
-	if (p)
-		munmap(p, size);
-}
-
-long ba_now_ms(void)
-{
-	return binder_now_ms();
-}
-
-void ba_sleep_ms(long ms)
-{
-	binder_sleep_ms(ms);
-}
-
-bool ba_wait_flag(const int *flag, int value, int timeout_ms)
-{
-	long deadline = ba_now_ms() + timeout_ms;
-
-	while (__atomic_load_n(flag, __ATOMIC_ACQUIRE) < value) {
-		if (ba_now_ms() > deadline)
-			return false;
-		ba_sleep_ms(1);
-	}
-	return true;
-}
-
-void ba_set_flag(int *flag, int value)
-{
-	__atomic_store_n(flag, value, __ATOMIC_RELEASE);
-}
-
 /* Children not reaped yet, for ba_kill_children(). */
 static pid_t children[64];
 
@@ -91,45 +49,29 @@ static void replace_child(pid_t old, pid_t new)
 
 pid_t ba_spawn(int (*fn)(void *arg), void *arg)
 {
-	pid_t parent = getpid();
-	pid_t pid;
+	pid_t pid = binder_fork();
 
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
 	if (pid > 0)
 		replace_child(0, pid);
 	if (pid)
 		return pid;
 	memset(children, 0, sizeof(children));
-	/* Die with the test, and keep no binder fd of the test process open. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(1);
+	/* Keep no binder fd of the test process open. */
 	close_range(3, ~0U, 0);
 	_exit(fn(arg));
 }
 
 int ba_reap(pid_t pid, int timeout_ms)
 {
-	long deadline = ba_now_ms() + timeout_ms;
-	int status;
-	pid_t ret;
+	int status, ret;
 
-	while ((ret = waitpid(pid, &status, WNOHANG)) == 0) {
-		if (ba_now_ms() > deadline) {
-			fprintf(stderr, "# pid %d still running after %d ms: killing it\n",
-				pid, timeout_ms);
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			replace_child(pid, 0);
-			return -ETIMEDOUT;
-		}
-		ba_sleep_ms(2);
-	}
+	ret = binder_wait_pid(pid, timeout_ms, &status);
 	replace_child(pid, 0);
-	if (ret < 0)
-		return -errno;
+	if (ret == -ETIMEDOUT)
+		fprintf(stderr, "# pid %d still running after %d ms: killed it\n",
+			pid, timeout_ms);
+	if (ret)
+		return ret;
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
@@ -163,14 +105,22 @@ size_t ba_pick_size(unsigned int *rnd, size_t max)
 
 bool ba_wait_procs_gone(const char *context, int timeout_ms)
 {
-	long deadline = ba_now_ms() + timeout_ms;
+	long deadline = binder_now_ms() + timeout_ms;
 
 	while (binder_stats_count_procs(context) > 0) {
-		if (ba_now_ms() > deadline)
+		if (binder_now_ms() > deadline)
 			return false;
-		ba_sleep_ms(20);
+		binder_sleep_ms(20);
 	}
 	return true;
+}
+
+void ba_log_outcomes(int i, const struct ba_outcomes *o)
+{
+	fprintf(stderr,
+		"# client %d: %ld sent, %ld replies, %ld oneways, %ld unmapped, %ld failed, %ld dead, %ld timeouts, %ld bad, %ld other\n",
+		i, o->sent, o->replies, o->completes, o->unmapped, o->failed,
+		o->dead, o->timeouts, o->bad_data, o->other);
 }
 
 void ba_log_buffers(pid_t pid, const char *context)
@@ -187,12 +137,12 @@ void ba_log_buffers(pid_t pid, const char *context)
 
 long ba_wait_lru_at_most(long limit, int timeout_ms)
 {
-	long deadline = ba_now_ms() + timeout_ms;
+	long deadline = binder_now_ms() + timeout_ms;
 	long count;
 
 	while ((count = binder_shrinker_count()) > limit &&
-	       ba_now_ms() < deadline)
-		ba_sleep_ms(20);
+	       binder_now_ms() < deadline)
+		binder_sleep_ms(20);
 	return count;
 }
 
@@ -227,18 +177,14 @@ bool ba_serve(struct binder_thread *t, const struct binder_event *ev,
 			binder_free_buffer(t, buffer);
 		return result < 0;
 	}
-	switch (ba_code_op(code)) {
-	case BA_ECHO:
+	if (ba_code_op(code) == BA_SLOW)
+		binder_sleep_ms(300);
+	if (ba_code_op(code) == BA_ECHO) {
 		reply.data = data;
 		reply.size = size;
-		break;
-	case BA_SLOW:
-		ba_sleep_ms(300);
-		/* fall through */
-	default:
+	} else {
 		reply.data = &result;
 		reply.size = sizeof(result);
-		break;
 	}
 	binder_reply(t, &reply, buffer);
 	return result < 0;
@@ -270,7 +216,7 @@ static void unmap_server(struct ba_server *srv, struct binder *b)
 	pthread_rwlock_wrlock(&server_local.map_lock);
 	server_local.old_map = (unsigned long)b->map;
 	binder_unmap(b);
-	ba_set_flag(&srv->unmapped, 1);
+	binder_set_flag(&srv->unmapped, 1);
 	pthread_rwlock_unlock(&server_local.map_lock);
 }
 
@@ -362,7 +308,7 @@ static void *churn_main(void *arg)
 			if (p != hint || rand() % 4)
 				munmap(p, size);
 		}
-		ba_sleep_ms(1);
+		binder_sleep_ms(1);
 	}
 	return NULL;
 }
@@ -387,7 +333,7 @@ static int server_main(void *arg)
 	}
 	if (srv->churn)
 		pthread_create(&churn, NULL, churn_main, srv);
-	ba_set_flag(&srv->ready, 1);
+	binder_set_flag(&srv->ready, 1);
 
 	looper_main(&loopers[0]);
 	for (i = 0; i < srv->threads && i < 16; i++) {
@@ -403,7 +349,7 @@ static int server_main(void *arg)
 
 struct ba_server *ba_server_new(const char *path, size_t map_size)
 {
-	struct ba_server *srv = ba_shared(sizeof(*srv));
+	struct ba_server *srv = binder_shared(sizeof(*srv));
 
 	if (srv) {
 		srv->path = path;
@@ -418,7 +364,7 @@ int ba_server_start(struct ba_server *srv)
 	srv->pid = ba_spawn(server_main, srv);
 	if (srv->pid < 0)
 		return -errno;
-	if (!ba_wait_flag(&srv->ready, 1, 10000)) {
+	if (!binder_wait_flag(&srv->ready, 1, 10000)) {
 		fprintf(stderr, "# server on %s did not start\n", srv->path);
 		ba_reap(srv->pid, 0);
 		srv->pid = 0;
@@ -434,7 +380,7 @@ int ba_server_stop(struct ba_server *srv)
 
 	if (!srv->pid)
 		return -ESRCH;
-	ba_set_flag(&srv->stop, 1);
+	binder_set_flag(&srv->stop, 1);
 	ret = ba_reap(srv->pid, 10000);
 	srv->pid = 0;
 	return ret;
@@ -442,7 +388,7 @@ int ba_server_stop(struct ba_server *srv)
 
 void ba_server_free(struct ba_server *srv)
 {
-	ba_shared_free(srv, sizeof(*srv));
+	binder_shared_free(srv, sizeof(*srv));
 }
 
 static void note_reply(struct ba_outcomes *out, const struct binder_event *ev,
@@ -464,7 +410,8 @@ static void note_reply(struct ba_outcomes *out, const struct binder_event *ev,
 	else
 		memcpy(&bad, data, sizeof(int64_t));
 	if (bad >= 0) {
-		fprintf(stderr, "# client %d: %zu-byte payload (seed %u) came back wrong at byte %zd\n",
+		fprintf(stderr,
+			"# client %d: %zu-byte payload (seed %u) came back wrong at byte %zd\n",
 			getpid(), size, seed, bad);
 		out->bad_data++;
 		return;
@@ -565,7 +512,7 @@ static int client_main(void *arg)
 struct ba_client *ba_client_new(const char *path, size_t map_size,
 				long count, uint32_t seed)
 {
-	struct ba_client *c = ba_shared(sizeof(*c));
+	struct ba_client *c = binder_shared(sizeof(*c));
 
 	if (c) {
 		c->path = path;
@@ -585,7 +532,7 @@ int ba_client_start(struct ba_client *c)
 
 void ba_client_free(struct ba_client *c)
 {
-	ba_shared_free(c, sizeof(*c));
+	binder_shared_free(c, sizeof(*c));
 }
 
 static int scripted_main(void *arg)
@@ -599,20 +546,18 @@ static int scripted_main(void *arg)
 		return 1;
 	binder_thread_init(&t, &b);
 	for (step = 1; !ret; step++) {
-		if (!ba_wait_flag(&c->step, step, 60000))
+		if (!binder_wait_flag(&c->step, step, 60000))
 			return 2;
 		ret = c->script(c, &t, step);
-		ba_set_flag(&c->done, step);
+		binder_set_flag(&c->done, step);
 	}
 	binder_close(&b);
 	return ret < 0 ? 0 : ret;
 }
 
-struct ba_scripted *ba_scripted_start(const char *path,
-	int (*script)(struct ba_scripted *c, struct binder_thread *t,
-		      int step))
+struct ba_scripted *ba_scripted_start(const char *path, ba_script_fn script)
 {
-	struct ba_scripted *c = ba_shared(sizeof(*c));
+	struct ba_scripted *c = binder_shared(sizeof(*c));
 
 	if (!c)
 		return NULL;
@@ -620,7 +565,7 @@ struct ba_scripted *ba_scripted_start(const char *path,
 	c->script = script;
 	c->pid = ba_spawn(scripted_main, c);
 	if (c->pid < 0) {
-		ba_shared_free(c, sizeof(*c));
+		binder_shared_free(c, sizeof(*c));
 		return NULL;
 	}
 	return c;
@@ -628,15 +573,15 @@ struct ba_scripted *ba_scripted_start(const char *path,
 
 bool ba_scripted_step(struct ba_scripted *c, int step)
 {
-	ba_set_flag(&c->step, step);
-	return ba_wait_flag(&c->done, step, 60000);
+	binder_set_flag(&c->step, step);
+	return binder_wait_flag(&c->done, step, 60000);
 }
 
 int ba_scripted_finish(struct ba_scripted *c)
 {
 	int ret = ba_reap(c->pid, 30000);
 
-	ba_shared_free(c, sizeof(*c));
+	binder_shared_free(c, sizeof(*c));
 	return ret;
 }
 

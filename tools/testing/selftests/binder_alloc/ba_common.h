@@ -19,6 +19,7 @@
 #include "binder.h"
 #include "binder_debugfs.h"
 #include "binder_payload.h"
+#include "binder_proc.h"
 
 #define KiB		1024UL
 #define MiB		(1024 * KiB)
@@ -59,22 +60,12 @@ struct ba_dev {
 int ba_dev_create(struct ba_dev *dev, const char *tag);
 void ba_dev_remove(struct ba_dev *dev);
 
-/* Anonymous memory shared with children; zeroed. */
-void *ba_shared(size_t size);
-void ba_shared_free(void *p, size_t size);
-
 /* Run @fn(@arg) in a child that dies with us and holds none of our fds. */
 pid_t ba_spawn(int (*fn)(void *arg), void *arg);
 /* Exit code of @pid, 128 + signal if killed, -ETIMEDOUT (then killed). */
 int ba_reap(pid_t pid, int timeout_ms);
 /* Kill and reap every child not reaped yet. */
 void ba_kill_children(void);
-
-long ba_now_ms(void);
-void ba_sleep_ms(long ms);
-/* Flags in shared memory that only grow: wait until *flag >= value. */
-bool ba_wait_flag(const int *flag, int value, int timeout_ms);
-void ba_set_flag(int *flag, int value);
 
 static inline long ba_add(long *counter, long n)
 {
@@ -178,21 +169,22 @@ bool ba_serve(struct binder_thread *t, const struct binder_event *ev,
  * script returns 0 to wait for the next step, -1 when finished, or an exit
  * code > 0 on error.
  */
+struct ba_scripted;
+typedef int (*ba_script_fn)(struct ba_scripted *c, struct binder_thread *t,
+			    int step);
+
 struct ba_scripted {
 	const char *path;
 	int step;
 	int done;
-	int (*script)(struct ba_scripted *c, struct binder_thread *t,
-		      int step);
+	ba_script_fn script;
 	pid_t pid;
 	struct ba_outcomes out;
 	long results[8];
 	char buf[64 * 1024];
 };
 
-struct ba_scripted *ba_scripted_start(const char *path,
-	int (*script)(struct ba_scripted *c, struct binder_thread *t,
-		      int step));
+struct ba_scripted *ba_scripted_start(const char *path, ba_script_fn script);
 /* Run step @step and wait until it is done. */
 bool ba_scripted_step(struct ba_scripted *c, int step);
 /* Wait for the client's exit; returns its code (see ba_reap()). */
@@ -210,6 +202,8 @@ size_t ba_pick_size(unsigned int *rnd, size_t max);
 
 /* Print the buffers @pid holds on @context, from binder/proc/PID. */
 void ba_log_buffers(pid_t pid, const char *context);
+/* Print what client @i saw (after a check on its outcomes failed). */
+void ba_log_outcomes(int i, const struct ba_outcomes *o);
 /* Wait until no binder fd is open on @context. */
 bool ba_wait_procs_gone(const char *context, int timeout_ms);
 /*

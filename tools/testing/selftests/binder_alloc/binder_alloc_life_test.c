@@ -90,7 +90,8 @@ TEST_F_TIMEOUT(binder_alloc, mmap_rules, 120)
 	EXPECT_EQ(mmap_errno(b.fd, MiB, PROT_READ, MAP_PRIVATE), EBUSY);
 
 	if (binder_debugfs_available()) {
-		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1);
+		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1)
+			TH_LOG("no binder/stats entry of this process on %s", self->dev.name);
 		EXPECT_EQ(st.pages_active + st.pages_lru + st.pages_free,
 			  (int)(BINDER_VM_MAX / BA_PAGE));
 		EXPECT_EQ(st.free_async_space, (long)BINDER_VM_MAX / 2);
@@ -101,20 +102,26 @@ TEST_F_TIMEOUT(binder_alloc, mmap_rules, 120)
 	binder_thread_init(&t, &b);
 	ASSERT_EQ(binder_enter_looper(&t), 0);
 	c = ba_scripted_start(self->dev.path, check_script);
-	ASSERT_NE(c, NULL);
+	ASSERT_NE(c, NULL)
+		TH_LOG("cannot start the client");
 	c->results[0] = BINDER_VM_MAX;
 	c->results[1] = 1;
-	ba_set_flag(&c->step, 1);
-	ASSERT_TRUE(ba_next_transaction(&t, &ev, 30000));
+	binder_set_flag(&c->step, 1);
+	ASSERT_TRUE(ba_next_transaction(&t, &ev, 30000))
+		TH_LOG("no transaction within 30000 ms");
 	EXPECT_EQ(ev.tr.data_size, BINDER_VM_MAX);
-	EXPECT_TRUE(ba_serve(&t, &ev, false));
-	ASSERT_TRUE(ba_wait_flag(&c->done, 1, 60000));
+	EXPECT_TRUE(ba_serve(&t, &ev, false))
+		TH_LOG("the transaction's payload was corrupt");
+	ASSERT_TRUE(binder_wait_flag(&c->done, 1, 60000))
+		TH_LOG("the scripted client did not finish step 1");
 	EXPECT_EQ(c->out.replies, 1);
 	ASSERT_TRUE(ba_scripted_step(c, 2));
 	EXPECT_EQ(c->out.failed, 1);
-	EXPECT_EQ(c->out.bad_data, 0);
-	ba_set_flag(&c->step, 3);
-	EXPECT_EQ(ba_scripted_finish(c), 0);
+	EXPECT_EQ(c->out.bad_data, 0)
+		TH_LOG("the client got %ld corrupt replies", c->out.bad_data);
+	binder_set_flag(&c->step, 3);
+	EXPECT_EQ(ba_scripted_finish(c), 0)
+		TH_LOG("the scripted client failed");
 
 	/* Gone is gone: no second mapping even after the first is unmapped. */
 	ASSERT_EQ(binder_unmap(&b), 0);
@@ -127,11 +134,14 @@ static int pages_spanned(unsigned long offset, size_t size)
 	return (offset + size - 1) / BA_PAGE - offset / BA_PAGE + 1;
 }
 
-#define EXPECT_PAGES(st, active, lru)					\
-	do {								\
-		EXPECT_EQ((st)->pages_active, (active));		\
-		EXPECT_EQ((st)->pages_lru, (lru));			\
-	} while (0)
+static void expect_pages(struct __test_metadata *_metadata,
+			 const struct binder_proc_stats *st, long active, long lru)
+{
+	EXPECT_EQ(st->pages_active, active)
+		TH_LOG("pages in use: %ld, expected %ld", (long)st->pages_active, active);
+	EXPECT_EQ(st->pages_lru, lru)
+		TH_LOG("pages on the LRU: %ld, expected %ld", (long)st->pages_lru, lru);
+}
 
 /*
  * A page's life as binder/stats tells it: not installed until a buffer
@@ -148,40 +158,51 @@ TEST_F(binder_alloc, page_lifecycle)
 	struct binder b;
 	int step, pages;
 
-	REQUIRE_DEBUGFS();
-	ASSERT_EQ(ba_become_server(&b, &t, self->dev.path, space), 0);
-	ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1);
+	if (!ba_debugfs_present())
+		SKIP(return, BA_NO_DEBUGFS);
+	ASSERT_EQ(ba_become_server(&b, &t, self->dev.path, space), 0)
+		TH_LOG("cannot become the context manager of %s", self->dev.path);
+	ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1)
+		TH_LOG("no binder/stats entry of this process on %s", self->dev.name);
 	EXPECT_EQ(st.pages_active + st.pages_lru + st.pages_free, 16);
-	EXPECT_PAGES(&st, 0, 0);
+	expect_pages(_metadata, &st, 0, 0);
 
 	c = ba_scripted_start(self->dev.path, check_script);
-	ASSERT_NE(c, NULL);
+	ASSERT_NE(c, NULL)
+		TH_LOG("cannot start the client");
 	c->results[0] = size;
 	for (step = 1; step <= 2; step++) {
-		ba_set_flag(&c->step, step);
-		ASSERT_TRUE(ba_next_transaction(&t, &ev, 10000));
+		binder_set_flag(&c->step, step);
+		ASSERT_TRUE(ba_next_transaction(&t, &ev, 10000))
+			TH_LOG("no transaction within 10000 ms");
 		pages = pages_spanned(ev.tr.data.ptr.buffer - (uintptr_t)b.map,
 				      size);
-		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1);
-		EXPECT_PAGES(&st, pages, 0);
+		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1)
+			TH_LOG("no binder/stats entry of this process on %s", self->dev.name);
+		expect_pages(_metadata, &st, pages, 0);
 		EXPECT_GE(st.pages_high, pages);
 
-		EXPECT_TRUE(ba_serve(&t, &ev, false));
-		ASSERT_TRUE(ba_wait_flag(&c->done, step, 30000));
-		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1);
-		EXPECT_PAGES(&st, 0, pages);
+		EXPECT_TRUE(ba_serve(&t, &ev, false))
+			TH_LOG("the transaction's payload was corrupt");
+		ASSERT_TRUE(binder_wait_flag(&c->done, step, 30000));
+		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1)
+			TH_LOG("no binder/stats entry of this process on %s", self->dev.name);
+		expect_pages(_metadata, &st, 0, pages);
 		EXPECT_GE(binder_shrinker_count(), self->lru_before + pages);
 
 		EXPECT_EQ(binder_shrinker_scan(1UL << 20), 0);
-		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1);
-		EXPECT_PAGES(&st, 0, 0);
+		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1)
+			TH_LOG("no binder/stats entry of this process on %s", self->dev.name);
+		expect_pages(_metadata, &st, 0, 0);
 		EXPECT_EQ(st.pages_free, 16);
 		EXPECT_LE(binder_shrinker_count(), self->lru_before);
 	}
 	EXPECT_EQ(c->out.replies, 2);
-	EXPECT_EQ(c->out.bad_data, 0);
-	ba_set_flag(&c->step, 3);
-	EXPECT_EQ(ba_scripted_finish(c), 0);
+	EXPECT_EQ(c->out.bad_data, 0)
+		TH_LOG("the client got %ld corrupt replies", c->out.bad_data);
+	binder_set_flag(&c->step, 3);
+	EXPECT_EQ(ba_scripted_finish(c), 0)
+		TH_LOG("the scripted client failed");
 	binder_close(&b);
 }
 
@@ -209,64 +230,93 @@ static bool start_clients(struct ba_client **c, int n, const char *path,
  * Every client of a server that went away mid-traffic got only intact
  * replies, then BR_DEAD_REPLY; nothing failed otherwise or hung.
  */
-#define EXPECT_CLIENTS_SAW_DEATH(c, n)					\
-	do {								\
-		int __i;						\
-		for (__i = 0; __i < (n); __i++) {			\
-			struct ba_outcomes *o = &(c)[__i]->out;		\
-			EXPECT_EQ(ba_reap((c)[__i]->pid, 60000), 0);	\
-			EXPECT_EQ(o->dead, 1)				\
-				TH_LOG("client %d: %ld sent %ld replies %ld unmapped %ld oneways %ld failed %ld timeouts",\
-				       __i, o->sent, o->replies,	\
-				       o->unmapped, o->completes,	\
-				       o->failed, o->timeouts);		\
-			EXPECT_EQ(o->bad_data, 0);			\
-			EXPECT_EQ(o->failed, 0);			\
-			EXPECT_EQ(o->timeouts + o->other, 0);		\
-			ba_client_free((c)[__i]);			\
-		}							\
-	} while (0)
-
-/*
- * The server unmaps its buffer space while clients keep sending: buffers
- * already allocated are delivered (and freed unread), every later
- * transaction finds the target dead.
- */
-TEST_F_TIMEOUT(binder_alloc, munmap_during_traffic, 120)
+static void expect_clients_saw_death(struct __test_metadata *_metadata,
+				     struct ba_client **c, int n)
 {
-	enum { CLIENTS = 4 };
-	struct ba_client *c[CLIENTS];
-	struct ba_server *srv;
+	int i;
 
-	srv = ba_server_new(self->dev.path, MiB);
-	ASSERT_NE(srv, NULL);
-	srv->munmap_after = 20;
-	ASSERT_EQ(ba_server_start(srv), 0);
-	ASSERT_TRUE(start_clients(c, CLIENTS, self->dev.path, 200));
-	EXPECT_CLIENTS_SAW_DEATH(c, CLIENTS);
+	for (i = 0; i < n; i++) {
+		struct ba_outcomes *o = &c[i]->out;
 
-	EXPECT_EQ(srv->unmapped, 1);
-	EXPECT_EQ(srv->bad_data, 0);
-	EXPECT_EQ(ba_server_stop(srv), 0);
-	ba_server_free(srv);
+		EXPECT_EQ(ba_reap(c[i]->pid, 60000), 0)
+			TH_LOG("client %d did not exit cleanly", i);
+		EXPECT_EQ(o->dead, 1)
+			ba_log_outcomes(i, o);
+		EXPECT_EQ(o->bad_data, 0)
+			ba_log_outcomes(i, o);
+		EXPECT_EQ(o->failed, 0)
+			ba_log_outcomes(i, o);
+		EXPECT_EQ(o->timeouts + o->other, 0)
+			ba_log_outcomes(i, o);
+		ba_client_free(c[i]);
+	}
 }
 
-/* The server process exits in the middle of a transaction. */
-TEST_F_TIMEOUT(binder_alloc, server_exit_during_traffic, 120)
+/*
+ * The server goes away while clients keep sending: it unmaps its buffer
+ * space (buffers already allocated are delivered and freed unread, every
+ * later transaction finds the target dead), or its process exits in the
+ * middle of a transaction.
+ */
+FIXTURE(server_death) {
+	BA_FIXTURE_MEMBERS;
+};
+
+FIXTURE_VARIANT(server_death) {
+	bool munmap;	/* else the process exits */
+	int after;	/* transactions served first */
+};
+
+FIXTURE_VARIANT_ADD(server_death, munmap) {
+	.munmap = true,
+	.after = 20,
+};
+
+FIXTURE_VARIANT_ADD(server_death, exit) {
+	.munmap = false,
+	.after = 30,
+};
+
+FIXTURE_SETUP(server_death)
+{
+	ba_fixture_setup(_metadata, &self->dev, &self->lru_before);
+}
+
+FIXTURE_TEARDOWN(server_death)
+{
+	ba_fixture_teardown(_metadata, &self->dev, self->lru_before);
+}
+
+TEST_F_TIMEOUT(server_death, during_traffic, 120)
 {
 	enum { CLIENTS = 4 };
 	struct ba_client *c[CLIENTS];
 	struct ba_server *srv;
 
 	srv = ba_server_new(self->dev.path, MiB);
-	ASSERT_NE(srv, NULL);
-	srv->exit_after = 30;
-	ASSERT_EQ(ba_server_start(srv), 0);
-	ASSERT_TRUE(start_clients(c, CLIENTS, self->dev.path, 200));
-	EXPECT_CLIENTS_SAW_DEATH(c, CLIENTS);
+	ASSERT_NE(srv, NULL)
+		TH_LOG("cannot set up the server");
+	if (variant->munmap)
+		srv->munmap_after = variant->after;
+	else
+		srv->exit_after = variant->after;
+	ASSERT_EQ(ba_server_start(srv), 0)
+		TH_LOG("the server did not come up");
+	ASSERT_TRUE(start_clients(c, CLIENTS, self->dev.path, 200))
+		TH_LOG("cannot start the clients");
+	expect_clients_saw_death(_metadata, c, CLIENTS);
 
-	EXPECT_EQ(ba_reap(srv->pid, 30000), 0);
-	EXPECT_EQ(srv->bad_data, 0);
+	if (variant->munmap) {
+		EXPECT_EQ(srv->unmapped, 1)
+			TH_LOG("the server did not unmap its buffer space");
+		EXPECT_EQ(ba_server_stop(srv), 0)
+			TH_LOG("the server did not exit cleanly");
+	} else {
+		EXPECT_EQ(ba_reap(srv->pid, 30000), 0)
+			TH_LOG("the server did not exit cleanly");
+	}
+	EXPECT_EQ(srv->bad_data, 0)
+		TH_LOG("the server got %ld corrupt payloads", srv->bad_data);
 	ba_server_free(srv);
 }
 
@@ -291,11 +341,14 @@ TEST_F_TIMEOUT(binder_alloc, client_exit_with_buffers, 120)
 	long received, lru;
 	int i;
 
-	REQUIRE_DEBUGFS();
+	if (!ba_debugfs_present())
+		SKIP(return, BA_NO_DEBUGFS);
 	srv = ba_server_new(self->dev.path, MiB);
-	ASSERT_NE(srv, NULL);
+	ASSERT_NE(srv, NULL)
+		TH_LOG("cannot set up the server");
 	srv->threads = 2;
-	ASSERT_EQ(ba_server_start(srv), 0);
+	ASSERT_EQ(ba_server_start(srv), 0)
+		TH_LOG("the server did not come up");
 
 	holder = ba_client_new(self->dev.path, MiB, 30, 1);
 	ASSERT_NE(holder, NULL);
@@ -308,9 +361,9 @@ TEST_F_TIMEOUT(binder_alloc, client_exit_with_buffers, 120)
 	received = ba_get(&srv->received);
 	victim = ba_scripted_start(self->dev.path, slow_script);
 	ASSERT_NE(victim, NULL);
-	ba_set_flag(&victim->step, 1);
+	binder_set_flag(&victim->step, 1);
 	for (i = 0; i < 1000 && ba_get(&srv->received) == received; i++)
-		ba_sleep_ms(10);
+		binder_sleep_ms(10);
 	EXPECT_EQ(ba_get(&srv->received), received + 1);
 	kill(victim->pid, SIGKILL);
 	EXPECT_EQ(ba_scripted_finish(victim), 128 + SIGKILL);
@@ -327,14 +380,15 @@ TEST_F_TIMEOUT(binder_alloc, client_exit_with_buffers, 120)
 	 * the victim's (300 ms); the LRU holds only its pages.
 	 */
 	for (i = 0; i < 500 && binder_stats_count_procs(self->dev.name) > 1; i++)
-		ba_sleep_ms(20);
+		binder_sleep_ms(20);
 	EXPECT_EQ(binder_stats_count_procs(self->dev.name), 1);
 	EXPECT_EQ(binder_stats_find(holder->pid, self->dev.name, &st), 0);
 	for (i = 0; i < 500; i++) {
-		ASSERT_EQ(binder_stats_find(srv->pid, self->dev.name, &st), 1);
+		ASSERT_EQ(binder_stats_find(srv->pid, self->dev.name, &st), 1)
+			TH_LOG("no binder/stats entry of the server on %s", self->dev.name);
 		if (!st.buffers)
 			break;
-		ba_sleep_ms(20);
+		binder_sleep_ms(20);
 	}
 	EXPECT_EQ(st.buffers, 0)
 		ba_log_buffers(srv->pid, self->dev.name);
@@ -342,8 +396,10 @@ TEST_F_TIMEOUT(binder_alloc, client_exit_with_buffers, 120)
 	EXPECT_EQ(lru, self->lru_before + st.pages_lru)
 		TH_LOG("LRU pages beyond the server's: dead clients left pages");
 
-	EXPECT_EQ(ba_server_stop(srv), 0);
-	EXPECT_EQ(srv->bad_data, 0);
+	EXPECT_EQ(ba_server_stop(srv), 0)
+		TH_LOG("the server did not exit cleanly");
+	EXPECT_EQ(srv->bad_data, 0)
+		TH_LOG("the server got %ld corrupt payloads", srv->bad_data);
 	ba_client_free(holder);
 	ba_client_free(after);
 	ba_server_free(srv);

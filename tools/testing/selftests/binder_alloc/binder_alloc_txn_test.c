@@ -72,8 +72,10 @@ TEST_F_TIMEOUT(binder_alloc, sizes, 120)
 	char *buf;
 
 	srv = ba_server_new(self->dev.path, space);
-	ASSERT_NE(srv, NULL);
-	ASSERT_EQ(ba_server_start(srv), 0);
+	ASSERT_NE(srv, NULL)
+		TH_LOG("cannot set up the server");
+	ASSERT_EQ(ba_server_start(srv), 0)
+		TH_LOG("the server did not come up");
 	ASSERT_EQ(binder_open(&b, self->dev.path, space), 0);
 	binder_thread_init(&t, &b);
 	buf = malloc(space + 8);
@@ -83,25 +85,26 @@ TEST_F_TIMEOUT(binder_alloc, sizes, 120)
 		cmd = ba_client_send(&t, &out, 0, BA_ECHO, buf, sizes[i], i + 1,
 				     true);
 		EXPECT_CMD(cmd, BR_REPLY) TH_LOG("%zu bytes: %s, error %d",
-			sizes[i], binder_cmd_name(cmd), out.last_error);
+						 sizes[i], binder_cmd_name(cmd), out.last_error);
 	}
-	EXPECT_EQ(out.bad_data, 0);
+	EXPECT_EQ(out.bad_data, 0)
+		TH_LOG("%ld replies came back corrupt", out.bad_data);
 
 	cmd = ba_client_send(&t, &out, 0, BA_ECHO, buf, space, 100, true);
 	EXPECT_CMD(cmd, BR_REPLY) TH_LOG("largest payload (%zu bytes): %s",
-					space, binder_cmd_name(cmd));
+					 space, binder_cmd_name(cmd));
 	cmd = ba_client_send(&t, &out, 0, BA_ECHO, buf, space + 1, 101, true);
 	EXPECT_CMD(cmd, BR_FAILED_REPLY) TH_LOG("%zu bytes: %s", space + 1,
-					       binder_cmd_name(cmd));
+						binder_cmd_name(cmd));
 	EXPECT_EQ(out.last_error, -ENOSPC);
 
 	/* With offsets: 8 bytes of them, so 8 bytes less of data. */
 	cmd = echo_with_object(&t, buf, space - 8, 102, &error);
 	EXPECT_CMD(cmd, BR_REPLY) TH_LOG("%zu + 8 bytes with an object: %s",
-					space - 8, binder_cmd_name(cmd));
+					 space - 8, binder_cmd_name(cmd));
 	cmd = echo_with_object(&t, buf, space - 7, 103, &error);
 	EXPECT_CMD(cmd, BR_FAILED_REPLY) TH_LOG("%zu + 8 bytes: %s",
-					       space - 7, binder_cmd_name(cmd));
+						space - 7, binder_cmd_name(cmd));
 	EXPECT_EQ(error, -ENOSPC);
 
 	/* The failures changed nothing: the same traffic still works. */
@@ -109,21 +112,25 @@ TEST_F_TIMEOUT(binder_alloc, sizes, 120)
 		cmd = ba_client_send(&t, &out, 0, BA_ECHO, buf, space >> i,
 				     200 + i, true);
 		EXPECT_CMD(cmd, BR_REPLY) TH_LOG("%zu bytes after the failures: %s",
-						space >> i, binder_cmd_name(cmd));
+						 space >> i, binder_cmd_name(cmd));
 	}
-	EXPECT_EQ(out.bad_data, 0);
+	EXPECT_EQ(out.bad_data, 0)
+		TH_LOG("%ld replies came back corrupt", out.bad_data);
 	/* The server frees right after replying: give it that moment. */
 	for (i = 0; binder_debugfs_available() && i < 100; i++) {
-		ASSERT_EQ(binder_stats_find(srv->pid, self->dev.name, &st), 1);
+		ASSERT_EQ(binder_stats_find(srv->pid, self->dev.name, &st), 1)
+			TH_LOG("no binder/stats entry of the server on %s", self->dev.name);
 		if (!st.buffers)
 			break;
-		ba_sleep_ms(20);
+		binder_sleep_ms(20);
 	}
 	EXPECT_EQ(st.buffers, 0) ba_log_buffers(srv->pid, self->dev.name);
 
 	binder_close(&b);
-	EXPECT_EQ(ba_server_stop(srv), 0);
-	EXPECT_EQ(srv->bad_data, 0);
+	EXPECT_EQ(ba_server_stop(srv), 0)
+		TH_LOG("the server did not exit cleanly");
+	EXPECT_EQ(srv->bad_data, 0)
+		TH_LOG("the server got %ld corrupt payloads", srv->bad_data);
 	ba_server_free(srv);
 	free(buf);
 }
@@ -138,9 +145,11 @@ TEST_F_TIMEOUT(binder_alloc, many_clients, 180)
 	int i;
 
 	srv = ba_server_new(self->dev.path, BINDER_VM_MAX);
-	ASSERT_NE(srv, NULL);
+	ASSERT_NE(srv, NULL)
+		TH_LOG("cannot set up the server");
 	srv->threads = 2;
-	ASSERT_EQ(ba_server_start(srv), 0);
+	ASSERT_EQ(ba_server_start(srv), 0)
+		TH_LOG("the server did not come up");
 
 	for (i = 0; i < CLIENTS; i++) {
 		c[i] = ba_client_new(self->dev.path, MiB, COUNT, i + 1);
@@ -154,20 +163,22 @@ TEST_F_TIMEOUT(binder_alloc, many_clients, 180)
 	for (i = 0; i < CLIENTS; i++) {
 		struct ba_outcomes *o = &c[i]->out;
 
-		EXPECT_EQ(ba_reap(c[i]->pid, 150000), 0);
+		EXPECT_EQ(ba_reap(c[i]->pid, 150000), 0)
+			TH_LOG("client %d did not exit cleanly", i);
 		EXPECT_EQ(o->replies + o->completes, COUNT)
-			TH_LOG("client %d: %ld replies %ld oneways %ld failed %ld dead %ld timeouts %ld bad",
-			       i, o->replies, o->completes, o->failed, o->dead,
-			       o->timeouts, o->bad_data);
-		EXPECT_EQ(o->bad_data, 0);
+			ba_log_outcomes(i, o);
+		EXPECT_EQ(o->bad_data, 0)
+			ba_log_outcomes(i, o);
 		sent += o->sent;
 	}
 	/* Oneways may still be queued at the server: let it drain them. */
 	for (i = 0; i < 1000 && ba_get(&srv->received) < sent; i++)
-		ba_sleep_ms(10);
+		binder_sleep_ms(10);
 	EXPECT_EQ(ba_get(&srv->received), sent);
-	EXPECT_EQ(ba_server_stop(srv), 0);
-	EXPECT_EQ(srv->bad_data, 0);
+	EXPECT_EQ(ba_server_stop(srv), 0)
+		TH_LOG("the server did not exit cleanly");
+	EXPECT_EQ(srv->bad_data, 0)
+		TH_LOG("the server got %ld corrupt payloads", srv->bad_data);
 	for (i = 0; i < CLIENTS; i++)
 		ba_client_free(c[i]);
 	ba_server_free(srv);
@@ -211,11 +222,14 @@ TEST_F(binder_alloc, free_buffer_misuse)
 	struct binder b;
 	int i, n;
 
-	REQUIRE_DEBUGFS();
-	ASSERT_EQ(ba_become_server(&b, &t, self->dev.path, map_size), 0);
+	if (!ba_debugfs_present())
+		SKIP(return, BA_NO_DEBUGFS);
+	ASSERT_EQ(ba_become_server(&b, &t, self->dev.path, map_size), 0)
+		TH_LOG("cannot become the context manager of %s", self->dev.path);
 	base = (uintptr_t)b.map;
 	c = ba_scripted_start(self->dev.path, misuse_script);
-	ASSERT_NE(c, NULL);
+	ASSERT_NE(c, NULL)
+		TH_LOG("cannot start the client");
 	ASSERT_TRUE(ba_scripted_step(c, 1));
 	ASSERT_EQ(c->out.completes, 2);
 
@@ -242,7 +256,8 @@ TEST_F(binder_alloc, free_buffer_misuse)
 
 	/* Freeing A releases B, intact and where it was all along. */
 	binder_free_buffer(&t, a.tr.data.ptr.buffer);
-	ASSERT_TRUE(ba_next_transaction(&t, &ev, 10000));
+	ASSERT_TRUE(ba_next_transaction(&t, &ev, 10000))
+		TH_LOG("no transaction within 10000 ms");
 	EXPECT_EQ(ev.tr.data.ptr.buffer, in_flight);
 	EXPECT_EQ(ev.tr.data_size, 300U);
 	EXPECT_EQ(payload_check(binder_event_data(&ev), 300, 12), -1);
@@ -255,14 +270,19 @@ TEST_F(binder_alloc, free_buffer_misuse)
 	EXPECT_EQ(count_buffers(self->dev.name, bufs, 4), 0);
 
 	/* Later traffic is unharmed. */
-	ba_set_flag(&c->step, 2);
-	ASSERT_TRUE(ba_next_transaction(&t, &ev, 10000));
-	EXPECT_TRUE(ba_serve(&t, &ev, false));
-	ASSERT_TRUE(ba_wait_flag(&c->done, 2, 30000));
+	binder_set_flag(&c->step, 2);
+	ASSERT_TRUE(ba_next_transaction(&t, &ev, 10000))
+		TH_LOG("no transaction within 10000 ms");
+	EXPECT_TRUE(ba_serve(&t, &ev, false))
+		TH_LOG("the transaction's payload was corrupt");
+	ASSERT_TRUE(binder_wait_flag(&c->done, 2, 30000))
+		TH_LOG("the scripted client did not finish step 2");
 	EXPECT_EQ(c->out.replies, 1);
-	EXPECT_EQ(c->out.bad_data, 0);
+	EXPECT_EQ(c->out.bad_data, 0)
+		TH_LOG("the client got %ld corrupt replies", c->out.bad_data);
 	EXPECT_EQ(count_buffers(self->dev.name, bufs, 4), 0);
-	EXPECT_EQ(ba_scripted_finish(c), 0);
+	EXPECT_EQ(ba_scripted_finish(c), 0)
+		TH_LOG("the scripted client failed");
 	binder_close(&b);
 }
 
@@ -383,13 +403,16 @@ TEST_F_TIMEOUT(binder_alloc, oneway_space, 120)
 	long bad = 0, expect;
 	int i;
 
-	REQUIRE_DEBUGFS();
-	shared_rounds = ba_shared(sizeof(rounds));
+	if (!ba_debugfs_present())
+		SKIP(return, BA_NO_DEBUGFS);
+	shared_rounds = binder_shared(sizeof(rounds));
 	ASSERT_NE(shared_rounds, NULL);
 	memcpy(shared_rounds, rounds, sizeof(rounds));
-	ASSERT_EQ(ba_become_server(&b, &t, self->dev.path, space), 0);
+	ASSERT_EQ(ba_become_server(&b, &t, self->dev.path, space), 0)
+		TH_LOG("cannot become the context manager of %s", self->dev.path);
 	c = ba_scripted_start(self->dev.path, oneway_script);
-	ASSERT_NE(c, NULL);
+	ASSERT_NE(c, NULL)
+		TH_LOG("cannot start the client");
 
 	for (i = 0; i < 3; i++) {
 		struct oneway_round *r = &shared_rounds[i];
@@ -406,21 +429,25 @@ TEST_F_TIMEOUT(binder_alloc, oneway_space, 120)
 		EXPECT_EQ(r->spams, r->detect ? 1 : 0);
 		if (r->detect)
 			EXPECT_EQ(r->spam_at, expected_spam_index(space, r->size));
-		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1);
+		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1)
+			TH_LOG("no binder/stats entry of this process on %s", self->dev.name);
 		EXPECT_EQ(st.free_async_space,
 			  space / 2 - expect * oneway_charge(r->size));
 
 		/* Taking and freeing them all gives all the space back. */
 		EXPECT_EQ(drain_oneways(&t, r->size, expect, &bad), expect);
 		EXPECT_EQ(bad, 0);
-		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1);
+		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1)
+			TH_LOG("no binder/stats entry of this process on %s", self->dev.name);
 		EXPECT_EQ(st.free_async_space, space / 2);
 		EXPECT_EQ(st.buffers, 0);
 	}
-	EXPECT_EQ(c->out.bad_data, 0);
-	EXPECT_EQ(ba_scripted_finish(c), 0);
+	EXPECT_EQ(c->out.bad_data, 0)
+		TH_LOG("the client got %ld corrupt replies", c->out.bad_data);
+	EXPECT_EQ(ba_scripted_finish(c), 0)
+		TH_LOG("the scripted client failed");
 	binder_close(&b);
-	ba_shared_free(shared_rounds, sizeof(rounds));
+	binder_shared_free(shared_rounds, sizeof(rounds));
 }
 
 /* Sizes that straddle pages, so clearing must cover several. */
@@ -512,40 +539,51 @@ TEST_F(binder_alloc, clear_buf)
 
 	ASSERT_EQ(ba_become_server(&b, &t, self->dev.path, 64 * KiB), 0);
 	c = ba_scripted_start(self->dev.path, clear_script);
-	ASSERT_NE(c, NULL);
+	ASSERT_NE(c, NULL)
+		TH_LOG("cannot start the client");
 
-	ba_set_flag(&c->step, 1);
+	binder_set_flag(&c->step, 1);
 	nonzero = receive_free_and_look(&t, 1, &intact);
-	EXPECT_TRUE(intact);
+	EXPECT_TRUE(intact)
+		TH_LOG("the payload changed");
 	EXPECT_EQ(nonzero, -1) TH_LOG("sync TF_CLEAR_BUF: byte %zd not cleared",
 				      nonzero);
-	ASSERT_TRUE(ba_wait_flag(&c->done, 1, 30000));
+	ASSERT_TRUE(binder_wait_flag(&c->done, 1, 30000))
+		TH_LOG("the scripted client did not finish step 1");
 
-	ba_set_flag(&c->step, 2);
+	binder_set_flag(&c->step, 2);
 	nonzero = receive_free_and_look(&t, 2, &intact);
-	EXPECT_TRUE(intact);
+	EXPECT_TRUE(intact)
+		TH_LOG("the payload changed");
 	TH_LOG("without TF_CLEAR_BUF the freed buffer %s",
 	       nonzero >= 0 ? "keeps its bytes" : "reads as zeroes");
-	ASSERT_TRUE(ba_wait_flag(&c->done, 2, 30000));
+	ASSERT_TRUE(binder_wait_flag(&c->done, 2, 30000))
+		TH_LOG("the scripted client did not finish step 2");
 
-	ba_set_flag(&c->step, 3);
+	binder_set_flag(&c->step, 3);
 	nonzero = receive_free_and_look(&t, 3, &intact);
-	EXPECT_TRUE(intact);
+	EXPECT_TRUE(intact)
+		TH_LOG("the payload changed");
 	EXPECT_EQ(nonzero, -1) TH_LOG("oneway TF_CLEAR_BUF: byte %zd not cleared",
 				      nonzero);
-	ASSERT_TRUE(ba_wait_flag(&c->done, 3, 30000));
+	ASSERT_TRUE(binder_wait_flag(&c->done, 3, 30000))
+		TH_LOG("the scripted client did not finish step 3");
 
-	ba_set_flag(&c->step, 4);
-	ASSERT_TRUE(ba_next_transaction(&t, &ev, 10000));
+	binder_set_flag(&c->step, 4);
+	ASSERT_TRUE(ba_next_transaction(&t, &ev, 10000))
+		TH_LOG("no transaction within 10000 ms");
 	echo_clear_buf(&t, &ev);
-	ASSERT_TRUE(ba_wait_flag(&c->done, 4, 30000));
+	ASSERT_TRUE(binder_wait_flag(&c->done, 4, 30000))
+		TH_LOG("the scripted client did not finish step 4");
 	EXPECT_EQ(c->results[0], -1) TH_LOG("reply payload wrong");
 	EXPECT_EQ(c->results[1], -1) TH_LOG("reply TF_CLEAR_BUF: byte %ld not cleared",
 					    c->results[1]);
-	EXPECT_EQ(c->out.bad_data, 0);
+	EXPECT_EQ(c->out.bad_data, 0)
+		TH_LOG("the client got %ld corrupt replies", c->out.bad_data);
 	EXPECT_EQ(c->out.replies, 2);
 	EXPECT_EQ(c->out.completes, 1);
-	EXPECT_EQ(ba_scripted_finish(c), 0);
+	EXPECT_EQ(ba_scripted_finish(c), 0)
+		TH_LOG("the scripted client failed");
 	binder_close(&b);
 }
 

@@ -2,7 +2,8 @@
 /*
  * What the receiver does to its own binder mapping must not change the
  * kernel's view of its buffers or lose a page:
- *   user_zap     two sender threads race to install pages that their
+ *   user_zap.pages_stay_put (variants dontneed, dontunmap)
+ *                two sender threads race to install pages that their
  *                buffers share, while the receiver keeps zapping its
  *                mapping (MADV_DONTNEED, or mremap(MREMAP_DONTUNMAP)) and
  *                the shrinker keeps reclaiming. Every transaction carries
@@ -104,7 +105,7 @@ static int receiver_main(void *arg)
 	z.map = (void *)b.map;
 	if (pthread_create(&z.tid, NULL, zapper_main, &z))
 		return 1;
-	ba_set_flag(&run->ready, 1);
+	binder_set_flag(&run->ready, 1);
 
 	for (;;) {
 		if (ba_next_transaction(&t, &ev, 100)) {
@@ -120,8 +121,8 @@ static int receiver_main(void *arg)
 	binder_read(&t, &ev, 50);
 	__atomic_store_n(&z.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(z.tid, NULL);
-	ba_set_flag(&run->drained, 1);
-	ba_wait_flag(&run->exit, 1, 60000);
+	binder_set_flag(&run->drained, 1);
+	binder_wait_flag(&run->exit, 1, 60000);
 	return 0;
 }
 
@@ -174,7 +175,7 @@ static void *sender_main(void *arg)
 			continue;
 		if (ev.cmd == BR_FAILED_REPLY && ev.error == -ENOSPC) {
 			ba_add(&run->nospc, 1);
-			ba_sleep_ms(1);
+			binder_sleep_ms(1);
 			continue;
 		}
 		run->last_error = ev.error;
@@ -251,7 +252,7 @@ static void *reclaim_main(void *arg)
 
 	while (!__atomic_load_n(stop, __ATOMIC_ACQUIRE)) {
 		binder_shrinker_scan(64);
-		ba_sleep_ms(2);
+		binder_sleep_ms(2);
 	}
 	return NULL;
 }
@@ -271,14 +272,16 @@ static void user_zap(struct __test_metadata *_metadata, const char *path,
 	if (!counted)
 		TH_LOG("no %s (the stock allocator?): page count not checked",
 		       BINDER_ALLOC_PAGES);
-	run = ba_shared(sizeof(*run));
-	ASSERT_NE(run, NULL);
+	run = binder_shared(sizeof(*run));
+	ASSERT_NE(run, NULL)
+		TH_LOG("no shared memory for the run");
 	snprintf(run->path, sizeof(run->path), "%s", path);
 	run->mode = mode;
 
 	receiver = ba_spawn(receiver_main, run);
-	ASSERT_GT(receiver, 0);
-	ASSERT_TRUE(ba_wait_flag(&run->ready, 1, 10000))
+	ASSERT_GT(receiver, 0)
+		TH_LOG("cannot fork the receiver");
+	ASSERT_TRUE(binder_wait_flag(&run->ready, 1, 10000))
 		TH_LOG("the receiver did not come up");
 	ASSERT_EQ(node_local_refs(receiver, context, &ls0, &lw0), 0)
 		TH_LOG("no node of the receiver in binder/proc/%d", receiver);
@@ -287,11 +290,11 @@ static void user_zap(struct __test_metadata *_metadata, const char *path,
 	ASSERT_EQ(pthread_create(&reclaimer, NULL, reclaim_main,
 				 &stop_reclaim), 0);
 
-	ba_sleep_ms(ZAP_MS);
-	ba_set_flag(&run->stop, 1);
+	binder_sleep_ms(ZAP_MS);
+	binder_set_flag(&run->stop, 1);
 	EXPECT_EQ(ba_reap(senders, 30000), 0)
 		TH_LOG("the senders did not finish");
-	EXPECT_TRUE(ba_wait_flag(&run->drained, 1, 30000))
+	EXPECT_TRUE(binder_wait_flag(&run->drained, 1, 30000))
 		TH_LOG("the receiver did not drain its buffers");
 	__atomic_store_n(&stop_reclaim, 1, __ATOMIC_RELEASE);
 	pthread_join(reclaimer, NULL);
@@ -302,17 +305,21 @@ static void user_zap(struct __test_metadata *_metadata, const char *path,
 				  ls, ls0);
 	EXPECT_EQ(lw, lw0) TH_LOG("node local weak refs %d after every free, %d before",
 				  lw, lw0);
-	ba_set_flag(&run->exit, 1);
-	EXPECT_EQ(ba_reap(receiver, 30000), 0);
+	binder_set_flag(&run->exit, 1);
+	EXPECT_EQ(ba_reap(receiver, 30000), 0)
+		TH_LOG("the receiver did not exit cleanly");
 
 	TH_LOG("%ld sent, %ld received, %ld oneway-full, %ld zaps",
 	       run->sent, run->received, run->nospc, run->zaps);
-	EXPECT_GT(run->received, 0);
+	EXPECT_GT(run->received, 0)
+		TH_LOG("the receiver got no transaction");
 	EXPECT_EQ(run->failed, 0)
 		TH_LOG("%ld transactions failed, last with %d", run->failed,
 		       run->last_error);
 	EXPECT_EQ(run->zap_errors, 0) TH_LOG("the receiver could not zap");
-	EXPECT_EQ(run->sent, run->received + run->nospc);
+	EXPECT_EQ(run->sent, run->received + run->nospc)
+		TH_LOG("transactions lost: %ld sent, %ld received, %ld refused",
+		       run->sent, run->received, run->nospc);
 
 	if (counted) {
 		EXPECT_TRUE(ba_wait_procs_gone(context, 10000));
@@ -321,21 +328,42 @@ static void user_zap(struct __test_metadata *_metadata, const char *path,
 			TH_LOG("the allocator owns %ld pages after the test, %ld before",
 			       owned, before.owned);
 	}
-	ba_shared_free(run, sizeof(*run));
+	binder_shared_free(run, sizeof(*run));
 }
 
-TEST_F_TIMEOUT(binder_alloc, user_zap_dontneed, 120)
+/* The binder_alloc fixture, once for each way the receiver zaps. */
+FIXTURE(user_zap) {
+	BA_FIXTURE_MEMBERS;
+};
+
+FIXTURE_VARIANT(user_zap) {
+	enum zap_mode mode;
+};
+
+FIXTURE_VARIANT_ADD(user_zap, dontneed) {
+	.mode = ZAP_DONTNEED,
+};
+
+FIXTURE_VARIANT_ADD(user_zap, dontunmap) {
+	.mode = ZAP_DONTUNMAP,
+};
+
+FIXTURE_SETUP(user_zap)
 {
-	REQUIRE_DEBUGFS();
-	user_zap(_metadata, self->dev.path, binder_device_context(self->dev.name),
-		 ZAP_DONTNEED);
+	ba_fixture_setup(_metadata, &self->dev, &self->lru_before);
 }
 
-TEST_F_TIMEOUT(binder_alloc, user_zap_dontunmap, 120)
+FIXTURE_TEARDOWN(user_zap)
 {
-	REQUIRE_DEBUGFS();
+	ba_fixture_teardown(_metadata, &self->dev, self->lru_before);
+}
+
+TEST_F_TIMEOUT(user_zap, pages_stay_put, 120)
+{
+	if (!ba_debugfs_present())
+		SKIP(return, BA_NO_DEBUGFS);
 	user_zap(_metadata, self->dev.path, binder_device_context(self->dev.name),
-		 ZAP_DONTUNMAP);
+		 variant->mode);
 }
 
 /*
@@ -361,7 +389,7 @@ static int dofork_receiver_main(void *arg)
 
 	if (ba_become_server(&b, &t, run->path, ZAP_MAP))
 		return 1;
-	ba_set_flag(&run->ready, 1);
+	binder_set_flag(&run->ready, 1);
 	for (i = 0; i < 2; i++) {
 		if (!ba_next_transaction(&t, &ev, 10000))
 			return 4;
@@ -373,11 +401,11 @@ static int dofork_receiver_main(void *arg)
 			return 2;
 		child = fork();
 		if (child == 0)
-			_exit(*(volatile const char *)b.map == 0 ? 0 : 1);
+			_exit(__atomic_load_n((const char *)b.map, __ATOMIC_RELAXED) == 0 ? 0 : 1);
 		if (child < 0 || waitpid(child, &status, 0) != child)
 			return 3;
 		run->child_status = status;
-		ba_set_flag(&run->ready, 2);
+		binder_set_flag(&run->ready, 2);
 	}
 	binder_read(&t, &ev, 100);
 	return 0;
@@ -393,19 +421,21 @@ TEST_F_TIMEOUT(binder_alloc, dofork_child_exit, 60)
 	struct binder b;
 	pid_t receiver;
 
-	run = ba_shared(sizeof(*run));
-	ASSERT_NE(run, NULL);
+	run = binder_shared(sizeof(*run));
+	ASSERT_NE(run, NULL)
+		TH_LOG("no shared memory for the run");
 	snprintf(run->path, sizeof(run->path), "%s", self->dev.path);
 	receiver = ba_spawn(dofork_receiver_main, run);
-	ASSERT_GT(receiver, 0);
-	ASSERT_TRUE(ba_wait_flag(&run->ready, 1, 10000))
+	ASSERT_GT(receiver, 0)
+		TH_LOG("cannot fork the receiver");
+	ASSERT_TRUE(binder_wait_flag(&run->ready, 1, 10000))
 		TH_LOG("the receiver did not come up");
 	ASSERT_EQ(binder_open(&b, self->dev.path, 64 * KiB), 0);
 	binder_thread_init(&t, &b);
 
 	ba_client_send(&t, &out, 0, BA_CHECK, payload, sizeof(payload), 7,
 		       true);
-	ASSERT_TRUE(ba_wait_flag(&run->ready, 2, 10000))
+	ASSERT_TRUE(binder_wait_flag(&run->ready, 2, 10000))
 		TH_LOG("the receiver did not fork");
 	EXPECT_TRUE(WIFEXITED(run->child_status) &&
 		    WEXITSTATUS(run->child_status) < 2)
@@ -416,17 +446,18 @@ TEST_F_TIMEOUT(binder_alloc, dofork_child_exit, 60)
 	/* Stock 6.12 (no binder_alloc/pages) ends it: known, not ours. */
 	if (out.replies < 2 && binder_alloc_pages_read(&pages)) {
 		binder_close(&b);
-		ba_shared_free(run, sizeof(*run));
-		SKIP(return, "the stock allocator ends the parent's mapping "
-		     "when a forked copy closes (fixed in binder_alloc)");
+		binder_shared_free(run, sizeof(*run));
+		SKIP(return,
+		     "the stock allocator ends the parent's mapping when a forked copy closes (fixed in binder_alloc)");
 	}
 	EXPECT_EQ(out.replies, 2)
-		TH_LOG("the child's exit ended the parent's mapping: %ld failed, %ld dead (errno %d)",
+		TH_LOG("child's exit ended the parent's mapping: %ld failed, %ld dead (errno %d)",
 		       out.failed, out.dead, out.last_error);
 	binder_close(&b);
-	EXPECT_EQ(ba_reap(receiver, 10000), 0);
+	EXPECT_EQ(ba_reap(receiver, 10000), 0)
+		TH_LOG("the receiver did not exit cleanly");
 	EXPECT_EQ(run->served, 2) TH_LOG("a payload was corrupt");
-	ba_shared_free(run, sizeof(*run));
+	binder_shared_free(run, sizeof(*run));
 }
 
 TEST_HARNESS_MAIN
