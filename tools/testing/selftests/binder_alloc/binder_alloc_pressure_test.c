@@ -104,7 +104,7 @@ static bool read_zone(struct pr_zone *best)
 }
 
 /* A /proc/vmstat counter; the allocstall_* counters summed. */
-static long vmstat(const char *name)
+static long read_vmstat(const char *name)
 {
 	size_t n = strlen(name);
 	char line[128];
@@ -288,7 +288,7 @@ TEST_F_TIMEOUT(binder_alloc, reclaim_under_memory_pressure, 600)
 
 	REQUIRE_DEBUGFS();
 	ASSERT_TRUE(read_zone(&z)) TH_LOG("no zone with watermarks in /proc/zoneinfo");
-	ASSERT_GE(vmstat("slabs_scanned"), 0) TH_LOG("no slabs_scanned in /proc/vmstat");
+	ASSERT_GE(read_vmstat("slabs_scanned"), 0) TH_LOG("no slabs_scanned in /proc/vmstat");
 	/* the OOM killer, should it run, takes the hog and not us */
 	ASSERT_EQ(set_oom_score_adj(-1000), 0)
 		TH_LOG("cannot set oom_score_adj (needs CAP_SYS_RESOURCE)");
@@ -314,9 +314,9 @@ TEST_F_TIMEOUT(binder_alloc, reclaim_under_memory_pressure, 600)
 	ASSERT_GE(lru_filled, 4 * 128)
 		TH_LOG("only %ld pages on the binder LRU after the fill", lru_filled);
 
-	scanned0 = vmstat("slabs_scanned");
-	stalls0 = vmstat("allocstall_");
-	kswapd0 = vmstat("pageoutrun");
+	scanned0 = read_vmstat("slabs_scanned");
+	stalls0 = read_vmstat("allocstall_");
+	kswapd0 = read_vmstat("pageoutrun");
 	reclaimed0 = reclaimed_from(pids, PR_CLIENTS + 1, self->dev.name);
 	ba_set_flag(&run->hog_phase, PR_PRESSURE);
 	hog = ba_spawn(hog_main, NULL);
@@ -332,13 +332,15 @@ TEST_F_TIMEOUT(binder_alloc, reclaim_under_memory_pressure, 600)
 		 kill(hog, 0) == 0);
 	lru_drained = lru;
 	reclaimed1 = reclaimed_from(pids, PR_CLIENTS + 1, self->dev.name);
-	runs = vmstat("pageoutrun") - kswapd0 + vmstat("allocstall_") - stalls0;
+	runs = read_vmstat("pageoutrun") - kswapd0 + read_vmstat("allocstall_") - stalls0;
 
-	TH_LOG("LRU %ld -> %ld pages; hog %ld MiB (in band: %s); slabs_scanned +%ld, "
-	       "kswapd runs +%ld, direct reclaim stalls +%ld; reclaimed (per proc) %ld",
+	TH_LOG("LRU %ld -> %ld pages; hog %ld MiB (in band: %s)",
 	       lru_filled, lru_drained, ba_get(&run->hog_kib) / 1024,
-	       run->hog_in_band ? "yes" : "no", vmstat("slabs_scanned") - scanned0,
-	       vmstat("pageoutrun") - kswapd0, vmstat("allocstall_") - stalls0,
+	       run->hog_in_band ? "yes" : "no");
+	TH_LOG("slabs_scanned +%ld, kswapd runs +%ld, direct reclaim stalls +%ld",
+	       read_vmstat("slabs_scanned") - scanned0,
+	       read_vmstat("pageoutrun") - kswapd0, read_vmstat("allocstall_") - stalls0);
+	TH_LOG("pages reclaimed (per proc counters): %ld",
 	       reclaimed0 >= 0 ? reclaimed1 - reclaimed0 : -1);
 
 	/* the hog lets go: large echoes into pages that were just reclaimed */
@@ -367,7 +369,7 @@ TEST_F_TIMEOUT(binder_alloc, reclaim_under_memory_pressure, 600)
 	/* the drain may come before the hog has settled in its band */
 	EXPECT_GT(runs, 0) TH_LOG("neither kswapd nor direct reclaim ran (hog %ld MiB)",
 				  ba_get(&run->hog_kib) / 1024);
-	EXPECT_GT(vmstat("slabs_scanned"), scanned0) TH_LOG("no shrinker was called");
+	EXPECT_GT(read_vmstat("slabs_scanned"), scanned0) TH_LOG("no shrinker was called");
 	EXPECT_LE(lru_drained, lru_filled / 10)
 		TH_LOG("the binder LRU kept %ld of %ld pages under memory pressure",
 		       lru_drained, lru_filled);
