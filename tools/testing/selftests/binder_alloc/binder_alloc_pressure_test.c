@@ -175,7 +175,7 @@ static int hog_main(void *arg)
 					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 			if (chunk[n] == MAP_FAILED) {
 				ba_add(&run->hog_errors, 1);
-				ba_sleep_ms(10);
+				binder_sleep_ms(10);
 				continue;
 			}
 			populate(chunk[n], len);
@@ -189,8 +189,8 @@ static int hog_main(void *arg)
 			munmap(chunk[n], len);
 			ba_add(&run->hog_kib, -(long)(len / KiB));
 		} else {
-			ba_set_flag(&run->hog_in_band, 1);
-			ba_sleep_ms(5);
+			binder_set_flag(&run->hog_in_band, 1);
+			binder_sleep_ms(5);
 		}
 	}
 	return 0;
@@ -218,7 +218,7 @@ static int client_main(void *arg)
 		case PR_FILL:
 		case PR_REFILL:
 			if (run->filled[idx] == phase) {
-				ba_sleep_ms(10);
+				binder_sleep_ms(10);
 				break;
 			}
 			for (i = 0; i < PR_FILL_TXNS; i++) {
@@ -226,7 +226,7 @@ static int client_main(void *arg)
 				ba_client_send(&t, out, 0, BA_ECHO, buf, size,
 					       seed++, true);
 			}
-			ba_set_flag(&run->filled[idx], phase);
+			binder_set_flag(&run->filled[idx], phase);
 			break;
 		case PR_PRESSURE:
 			/* mostly a page or two, now and then a large one */
@@ -236,7 +236,7 @@ static int client_main(void *arg)
 				       BA_ECHO, buf, size, seed++, true);
 			break;
 		default:
-			ba_sleep_ms(10);
+			binder_sleep_ms(10);
 			break;
 		}
 		if (out->timeouts || out->other || out->bad_data)
@@ -272,7 +272,7 @@ static bool clients_filled(int phase)
 	int i;
 
 	for (i = 0; i < PR_CLIENTS; i++)
-		if (!ba_wait_flag(&run->filled[i], phase, 120000))
+		if (!binder_wait_flag(&run->filled[i], phase, 120000))
 			return false;
 	return true;
 }
@@ -286,14 +286,15 @@ TEST_F_TIMEOUT(binder_alloc, reclaim_under_memory_pressure, 600)
 	struct pr_zone z;
 	int i;
 
-	REQUIRE_DEBUGFS();
+	if (!ba_debugfs_present())
+		SKIP(return, BA_NO_DEBUGFS);
 	ASSERT_TRUE(read_zone(&z)) TH_LOG("no zone with watermarks in /proc/zoneinfo");
 	ASSERT_GE(read_vmstat("slabs_scanned"), 0) TH_LOG("no slabs_scanned in /proc/vmstat");
 	/* the OOM killer, should it run, takes the hog and not us */
 	ASSERT_EQ(set_oom_score_adj(-1000), 0)
 		TH_LOG("cannot set oom_score_adj (needs CAP_SYS_RESOURCE)");
 
-	run = ba_shared(sizeof(*run));
+	run = binder_shared(sizeof(*run));
 	ASSERT_NE(run, NULL);
 	snprintf(run->path, sizeof(run->path), "%s", self->dev.path);
 	srv = ba_server_new(self->dev.path, PR_SERVER_MAP);
@@ -308,7 +309,7 @@ TEST_F_TIMEOUT(binder_alloc, reclaim_under_memory_pressure, 600)
 		ASSERT_GT(pids[i + 1], 0) TH_LOG("cannot start client %d", i);
 	}
 	ASSERT_TRUE(clients_filled(PR_FILL)) TH_LOG("the clients did not fill their mappings");
-	ba_set_flag(&run->phase, PR_IDLE);
+	binder_set_flag(&run->phase, PR_IDLE);
 	lru_filled = binder_shrinker_count();
 	/* a page or so per 1 MiB echo at least, in each of 4 processes */
 	ASSERT_GE(lru_filled, 4 * 128)
@@ -318,17 +319,17 @@ TEST_F_TIMEOUT(binder_alloc, reclaim_under_memory_pressure, 600)
 	stalls0 = read_vmstat("allocstall_");
 	kswapd0 = read_vmstat("pageoutrun");
 	reclaimed0 = reclaimed_from(pids, PR_CLIENTS + 1, self->dev.name);
-	ba_set_flag(&run->hog_phase, PR_PRESSURE);
+	binder_set_flag(&run->hog_phase, PR_PRESSURE);
 	hog = ba_spawn(hog_main, NULL);
 	ASSERT_GT(hog, 0) TH_LOG("cannot start the memory hog");
-	ba_set_flag(&run->phase, PR_PRESSURE);
+	binder_set_flag(&run->phase, PR_PRESSURE);
 
 	/* the clients' small echoes keep a few pages busy: a tenth may stay */
-	deadline = ba_now_ms() + PR_DRAIN_MS;
+	deadline = binder_now_ms() + PR_DRAIN_MS;
 	do {
-		ba_sleep_ms(200);
+		binder_sleep_ms(200);
 		lru = binder_shrinker_count();
-	} while (lru > lru_filled / 10 && ba_now_ms() < deadline &&
+	} while (lru > lru_filled / 10 && binder_now_ms() < deadline &&
 		 kill(hog, 0) == 0);
 	lru_drained = lru;
 	reclaimed1 = reclaimed_from(pids, PR_CLIENTS + 1, self->dev.name);
@@ -344,11 +345,11 @@ TEST_F_TIMEOUT(binder_alloc, reclaim_under_memory_pressure, 600)
 	       reclaimed0 >= 0 ? reclaimed1 - reclaimed0 : -1);
 
 	/* the hog lets go: large echoes into pages that were just reclaimed */
-	ba_set_flag(&run->hog_phase, PR_STOP);
+	binder_set_flag(&run->hog_phase, PR_STOP);
 	EXPECT_EQ(ba_reap(hog, 60000), 0) TH_LOG("the memory hog failed or was OOM-killed");
-	ba_set_flag(&run->phase, PR_REFILL);
+	binder_set_flag(&run->phase, PR_REFILL);
 	EXPECT_TRUE(clients_filled(PR_REFILL)) TH_LOG("the clients did not refill");
-	ba_set_flag(&run->phase, PR_STOP);
+	binder_set_flag(&run->phase, PR_STOP);
 	for (i = 0; i < PR_CLIENTS; i++)
 		EXPECT_EQ(ba_reap(pids[i + 1], 60000), 0) TH_LOG("client %d failed", i);
 	EXPECT_EQ(srv->bad_data, 0) TH_LOG("the server received corrupt payloads");
@@ -377,7 +378,7 @@ TEST_F_TIMEOUT(binder_alloc, reclaim_under_memory_pressure, 600)
 		EXPECT_GE(reclaimed1 - reclaimed0, (lru_filled - lru_drained) / 2)
 			TH_LOG("the allocator counted %ld pages reclaimed for an LRU drop of %ld",
 			       reclaimed1 - reclaimed0, lru_filled - lru_drained);
-	ba_shared_free(run, sizeof(*run));
+	binder_shared_free(run, sizeof(*run));
 	/* The fixture's teardown checks that no page is left on the LRU. */
 }
 
