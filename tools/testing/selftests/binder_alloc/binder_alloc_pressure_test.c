@@ -148,8 +148,9 @@ static void populate(uint8_t *p, size_t len)
 /*
  * The hog: grow in chunks until the zone's free pages are halfway between
  * its min and low watermarks, then hold that band (grow when kswapd has
- * freed something, give a chunk back if free falls near min) so that
- * allocations keep waking kswapd without ever needing the OOM killer.
+ * freed something, give a chunk back if free falls near min, and keep
+ * allocating a little) so that allocations keep waking kswapd without
+ * ever needing the OOM killer.
  */
 static int hog_main(void *arg)
 {
@@ -189,8 +190,24 @@ static int hog_main(void *arg)
 			munmap(chunk[n], len);
 			ba_add(&run->hog_kib, -(long)(len / KiB));
 		} else {
+			/*
+			 * In the band: keep allocating (and giving back half
+			 * of what lies above min), or on a kernel that does
+			 * nothing else kswapd is never woken.
+			 */
+			size_t len = (z.free - z.min) / 2 * BA_PAGE;
+			void *p;
+
+			if (len > PR_HOG_CHUNK)
+				len = PR_HOG_CHUNK;
+			p = len ? mmap(NULL, len, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : MAP_FAILED;
+			if (p != MAP_FAILED) {
+				populate(p, len);
+				munmap(p, len);
+			}
 			binder_set_flag(&run->hog_in_band, 1);
-			binder_sleep_ms(5);
+			binder_sleep_ms(1);
 		}
 	}
 	return 0;
