@@ -297,7 +297,7 @@ static bool clients_filled(int phase)
 TEST_F_TIMEOUT(binder_alloc, reclaim_under_memory_pressure, 600)
 {
 	long lru_filled, lru_drained, lru, scanned0, stalls0, kswapd0;
-	long reclaimed0, reclaimed1, deadline, runs;
+	long reclaimed0, reclaimed1, deadline, runs, scanned;
 	pid_t pids[PR_CLIENTS + 1], hog;
 	struct ba_server *srv;
 	struct pr_zone z;
@@ -384,10 +384,19 @@ TEST_F_TIMEOUT(binder_alloc, reclaim_under_memory_pressure, 600)
 		TH_LOG("client %d: %ld sent, %ld replies, %ld oneway, %ld failed, %ld dead",
 		       i, o->sent, o->replies, o->completes + o->spam, o->failed, o->dead);
 	}
-	/* the drain may come before the hog has settled in its band */
-	EXPECT_GT(runs, 0) TH_LOG("neither kswapd nor direct reclaim ran (hog %ld MiB)",
-				  ba_get(&run->hog_kib) / 1024);
-	EXPECT_GT(read_vmstat("slabs_scanned"), scanned0) TH_LOG("no shrinker was called");
+	scanned = read_vmstat("slabs_scanned") - scanned0;
+	binder_shared_free(run, sizeof(*run));
+	/*
+	 * The kernel must have reclaimed for the drain to mean anything. A
+	 * guest where nothing else allocates may never wake kswapd at the
+	 * watermarks the hog holds (seen on Debian's kernel under TCG: no
+	 * kswapd run, no direct reclaim, no shrinker of any kind called):
+	 * say so rather than blame the allocator. Not over a failure.
+	 */
+	if (!runs && !scanned && _metadata->exit_code == KSFT_PASS)
+		SKIP(return, "the kernel never reclaimed (no kswapd run, no direct reclaim, no shrinker call)");
+	EXPECT_GT(runs, 0) TH_LOG("neither kswapd nor direct reclaim ran");
+	EXPECT_GT(scanned, 0) TH_LOG("no shrinker was called");
 	EXPECT_LE(lru_drained, lru_filled / 10)
 		TH_LOG("the binder LRU kept %ld of %ld pages under memory pressure",
 		       lru_drained, lru_filled);
@@ -395,7 +404,6 @@ TEST_F_TIMEOUT(binder_alloc, reclaim_under_memory_pressure, 600)
 		EXPECT_GE(reclaimed1 - reclaimed0, (lru_filled - lru_drained) / 2)
 			TH_LOG("the allocator counted %ld pages reclaimed for an LRU drop of %ld",
 			       reclaimed1 - reclaimed0, lru_filled - lru_drained);
-	binder_shared_free(run, sizeof(*run));
 	/* The fixture's teardown checks that no page is left on the LRU. */
 }
 
