@@ -167,7 +167,14 @@ void fz_spec(struct fz_spec *s, uint32_t code)
 	case TK_BAD_HANDLE:
 		add_obj(s, fz_chance(&r, 2) ? BINDER_TYPE_HANDLE :
 			BINDER_TYPE_WEAK_HANDLE, sizeof(struct flat_binder_object));
-		s->handle = fz_below(&r, 1000);
+		/*
+		 * Far above any descriptor a process can hold: the smallest
+		 * free one is given out, and a small number may well be a
+		 * reference this process received in an earlier reply (which
+		 * binder.c then translates, for the node's own process, into
+		 * a binder object: no error at all).
+		 */
+		s->handle = FZ_BAD_HANDLE_BASE + fz_below(&r, 1000);
 		s->size = objs_end(s) + fz_pick_size(&r, 4 * FZ_KiB);
 		s->expect = -EINVAL;
 		break;

@@ -32,6 +32,8 @@ extern const char *const fz_kind_names[TK_NR];
 #define FZ_MAX_OBJS	6
 #define FZ_OBJ_START	8	/* bytes of data before the first object */
 #define FZ_SG_MAX	(64 * FZ_KiB)
+/* TK_BAD_HANDLE's handles: FZ_BAD_HANDLE_BASE + 0 .. 999 */
+#define FZ_BAD_HANDLE_BASE	(1u << 30)
 
 /* What the server does with a received buffer. */
 enum fz_srv_free {
