@@ -30,6 +30,7 @@
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
+#include <linux/swap.h>
 #include <linux/uaccess.h>
 
 #include "binder_alloc.h"
@@ -843,6 +844,33 @@ static void binder_alloc_test_reclaim_unmapped_frees(struct kunit *test)
 	assert_page_state(test, 0, PAGE_ABSENT, "after reclaim");
 	KUNIT_EXPECT_EQ(test, list_lru_count(test_freelist(test)), 0);
 	KUNIT_EXPECT_EQ(test, test_reclaim_counts(test).reclaimed, 1);
+}
+
+/*
+ * Pages the shrinker frees count as reclaim progress: otherwise kswapd
+ * takes a run that freed only binder pages for a failure, and gives up on
+ * the node after a few.
+ */
+static void binder_alloc_test_reclaim_counts_as_progress(struct kunit *test)
+{
+	struct reclaim_state *saved = current->reclaim_state;
+	struct reclaim_state rs = { };
+	struct binder_buffer *buffer;
+	unsigned long freed;
+
+	binder_alloc_test_map(test, SZ_64K);
+	buffer = test_new_buf(test, 3 * PAGE_SIZE, false);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buffer));
+	binder_alloc_free_buf(test_alloc(test), buffer);
+	KUNIT_ASSERT_EQ(test, list_lru_count(test_freelist(test)), 3);
+
+	current->reclaim_state = &rs;
+	freed = test_reclaim_all(test);
+	current->reclaim_state = saved;
+
+	KUNIT_EXPECT_EQ(test, freed, 3);
+	KUNIT_EXPECT_EQ_MSG(test, rs.reclaimed, freed,
+			    "reclaim was not told of the pages the shrinker freed");
 }
 
 static void test_fill_user(struct kunit *test, unsigned long addr, size_t len,
@@ -2240,6 +2268,7 @@ static struct kunit_case binder_alloc_test_cases[] = {
 			      layout_gen_params, { .speed = KUNIT_SPEED_SLOW }),
 	KUNIT_CASE(binder_alloc_test_reclaim_mapped_zaps),
 	KUNIT_CASE(binder_alloc_test_reclaim_unmapped_frees),
+	KUNIT_CASE(binder_alloc_test_reclaim_counts_as_progress),
 	KUNIT_CASE(binder_alloc_test_reclaim_foreign_vma_untouched),
 	KUNIT_CASE(binder_alloc_test_reclaim_other_binder_vma),
 	KUNIT_CASE(binder_alloc_test_reclaim_vma_locked_skips),

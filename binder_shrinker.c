@@ -48,6 +48,7 @@
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/shrinker.h>
+#include <linux/swap.h>
 #include <linux/wait_bit.h>
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
@@ -161,7 +162,7 @@ enum lru_status binder_alloc_free_page(struct list_head *item,
 	struct binder_vma_lock vl = { };
 	enum binder_reclaim_action action;
 	struct page *page;
-	bool mm_alive;
+	bool mm_alive, sole;
 
 	/*
 	 * While @item is on the list, binder_alloc_deferred_release() has
@@ -198,8 +199,19 @@ enum lru_status binder_alloc_free_page(struct list_head *item,
 	binder_vma_unlock_read(mm, &vl);
 	if (mm_alive)
 		mmput_async(mm);
+	/* a PTE we could not reach keeps the page: it is not freed yet */
+	sole = page_ref_count(page) == 1;
 	binder_alloc_free_page_and_mdata(page);
 	binder_alloc_reclaim_end(alloc);
+	/*
+	 * Tell the reclaimer what it got. kswapd counts a run that freed
+	 * nothing it knows of as a failure and, after MAX_RECLAIM_RETRIES
+	 * of them, stops waking for the node; direct reclaim without
+	 * progress heads for the OOM killer. Neither sees pages a shrinker
+	 * frees unless they are accounted here.
+	 */
+	if (sole)
+		mm_account_reclaimed_pages(1);
 
 	spin_lock(lock);
 	return LRU_REMOVED_RETRY;
