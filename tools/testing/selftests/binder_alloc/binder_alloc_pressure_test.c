@@ -11,8 +11,9 @@
  *   pressure  a memory hog (oom_score_adj 1000: the OOM killer's first
  *             choice, and the test's processes are -1000) grows until the
  *             largest zone's free pages lie between its min and low
- *             watermarks, and stays there, so that every allocation wakes
- *             kswapd; the clients keep sending small transactions all the
+ *             watermarks and no zone has room above its low watermark
+ *             and protection, and stays there, so that every allocation
+ *             wakes kswapd; the clients keep sending small transactions all the
  *             while. The binder LRU must drain.
  *   refill    the hog lets go; large echoes again, into pages reclaimed a
  *             moment ago
@@ -50,9 +51,18 @@
 
 enum pr_phase { PR_FILL = 1, PR_IDLE, PR_PRESSURE, PR_REFILL, PR_STOP };
 
-/* One zone's free pages and watermarks, from /proc/zoneinfo. */
+/*
+ * The largest zone's free pages and watermarks, from /proc/zoneinfo, and
+ * the fast path's room: what an allocation can still take from any zone
+ * without dropping it below its low watermark plus the protection it keeps
+ * from allocations that could have used a higher zone. While there is
+ * room, allocations succeed at once and wake nobody; a small zone (DMA:
+ * 16 MiB, most of it protected or free) can keep that up for a long time
+ * after the largest zone is below its low watermark.
+ */
 struct pr_zone {
 	long free, min, low, high, managed;
+	long room;
 };
 
 /* Shared between the test, its clients and the hog. */
@@ -69,13 +79,38 @@ struct pr_run {
 
 static struct pr_run *run;
 
-/* The zone most allocations come from: the one with most managed pages. */
+/* The last figure of a "protection: (a, b, ...)" line: for the highest zone. */
+static long last_protection(const char *line)
+{
+	const char *comma = strrchr(line, ',');
+	long v;
+
+	if (sscanf(comma ? comma + 1 : strchr(line, '(') + 1, " %ld", &v) != 1)
+		return 0;
+	return v;
+}
+
+static void add_zone(struct pr_zone *best, const struct pr_zone *z, long prot)
+{
+	if (!z->managed)
+		return;
+	if (z->free > z->low + prot)
+		best->room += z->free - z->low - prot;
+	if (z->managed > best->managed) {
+		long room = best->room;
+
+		*best = *z;
+		best->room = room;
+	}
+}
+
+/* The zone most allocations come from (most managed pages), and the room. */
 static bool read_zone(struct pr_zone *best)
 {
 	struct pr_zone z = { 0 };
 	char line[256];
+	long v, prot = 0;
 	bool in = false;
-	long v;
 	FILE *f = fopen("/proc/zoneinfo", "re");
 
 	if (!f)
@@ -83,9 +118,10 @@ static bool read_zone(struct pr_zone *best)
 	memset(best, 0, sizeof(*best));
 	while (fgets(line, sizeof(line), f)) {
 		if (!strncmp(line, "Node ", 5)) {
-			if (in && z.managed > best->managed)
-				*best = z;
+			if (in)
+				add_zone(best, &z, prot);
 			memset(&z, 0, sizeof(z));
+			prot = 0;
 			in = true;
 		} else if (sscanf(line, " pages free %ld", &v) == 1) {
 			z.free = v;
@@ -97,12 +133,45 @@ static bool read_zone(struct pr_zone *best)
 			z.high = v;
 		} else if (sscanf(line, " managed %ld", &v) == 1) {
 			z.managed = v;
+		} else if (strstr(line, "protection: (")) {
+			prot = last_protection(line);
 		}
 	}
-	if (in && z.managed > best->managed)
-		*best = z;
+	if (in)
+		add_zone(best, &z, prot);
 	fclose(f);
 	return best->managed > 0 && best->low > best->min;
+}
+
+/*
+ * Every populated zone's free pages, watermarks and lowmem protection, and
+ * whether kswapd has given up on the node, as one line for the log.
+ */
+static void describe_zones(char *out, size_t size)
+{
+	char line[256], name[32] = "", prot[96];
+	size_t len = 0;
+	long v;
+	FILE *f = fopen("/proc/zoneinfo", "re");
+
+	*out = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f) && len < size) {
+		if (sscanf(line, "Node %*d, zone %31s", name) == 1)
+			len += snprintf(out + len, size - len, "%s%s:", len ? "; " : "", name);
+		else if (sscanf(line, " pages free %ld", &v) == 1)
+			len += snprintf(out + len, size - len, " free %ld", v);
+		else if (sscanf(line, " min %ld", &v) == 1)
+			len += snprintf(out + len, size - len, " min %ld", v);
+		else if (sscanf(line, " low %ld", &v) == 1)
+			len += snprintf(out + len, size - len, " low %ld", v);
+		else if (sscanf(line, " protection: (%95[^)])", prot) == 1)
+			len += snprintf(out + len, size - len, " prot (%s)", prot);
+		else if (sscanf(line, " node_unreclaimable: %ld", &v) == 1)
+			len += snprintf(out + len, size - len, " unreclaimable %ld", v);
+	}
+	fclose(f);
 }
 
 /* A /proc/vmstat counter; the allocstall_* counters summed. */
@@ -148,16 +217,18 @@ static void populate(uint8_t *p, size_t len)
 }
 
 /*
- * The hog: grow in chunks until the zone's free pages are halfway between
- * its min and low watermarks, then hold that band (grow when kswapd has
- * freed something, give a chunk back if free falls near min, and keep
- * allocating a little) so that allocations keep waking kswapd without
- * ever needing the OOM killer.
+ * The hog: grow in chunks until the largest zone's free pages are halfway
+ * between its min and low watermarks and the fast path has no room left in
+ * any zone, then hold that band (grow when kswapd has freed something,
+ * give a chunk back if free falls near min, and keep allocating a little)
+ * so that allocations keep waking kswapd without ever needing the OOM
+ * killer. Without the second condition the small zones can serve every
+ * allocation from the fast path, and nothing wakes kswapd at all.
  */
 static int hog_main(void *arg)
 {
 	static void *chunk[PR_HOG_CHUNKS];
-	long n = 0, target, step_pages = PR_HOG_CHUNK / BA_PAGE;
+	long n = 0, target, margin, over, step_pages = PR_HOG_CHUNK / BA_PAGE;
 	struct pr_zone z;
 
 	(void)arg;
@@ -167,9 +238,14 @@ static int hog_main(void *arg)
 		if (!read_zone(&z))
 			return 2;
 		target = z.min + (z.low - z.min) / 2;
-		if (z.free > target + step_pages && n < PR_HOG_CHUNKS) {
+		margin = (z.low - z.min) / 4;
+		/* the largest zone too high, or room left in the fast path */
+		over = z.free > target + step_pages ? z.free - target : 0;
+		if (!over && z.room > step_pages && z.free > target)
+			over = z.room;
+		if (over && n < PR_HOG_CHUNKS) {
 			/* far above the band: big steps, fewer zoneinfo reads */
-			long steps = (z.free - target) / step_pages / 2;
+			long steps = over / step_pages / 2;
 			size_t len = (steps > 1 ? steps : 1) * PR_HOG_CHUNK;
 
 			if (len > 64 * MiB)
@@ -186,7 +262,7 @@ static int hog_main(void *arg)
 			*(size_t *)chunk[n] = len;
 			ba_add(&run->hog_kib, len / KiB);
 			n++;
-		} else if (z.free < z.min + step_pages && n > 0) {
+		} else if (z.free < z.min + margin && n > 0) {
 			size_t len = *(size_t *)chunk[--n];
 
 			munmap(chunk[n], len);
@@ -303,6 +379,7 @@ TEST_F_TIMEOUT(binder_alloc, reclaim_under_memory_pressure, 600)
 	pid_t pids[PR_CLIENTS + 1], hog;
 	struct ba_server *srv;
 	struct pr_zone z;
+	char zones[1024];
 	int i;
 
 	if (!ba_debugfs_present())
@@ -338,6 +415,8 @@ TEST_F_TIMEOUT(binder_alloc, reclaim_under_memory_pressure, 600)
 	stalls0 = read_vmstat("allocstall_");
 	kswapd0 = read_vmstat("pageoutrun");
 	reclaimed0 = reclaimed_from(pids, PR_CLIENTS + 1, self->dev.name);
+	describe_zones(zones, sizeof(zones));
+	TH_LOG("zones before: %s", zones);
 	binder_set_flag(&run->hog_phase, PR_PRESSURE);
 	hog = ba_spawn(hog_main, NULL);
 	ASSERT_GT(hog, 0) TH_LOG("cannot start the memory hog");
@@ -346,11 +425,15 @@ TEST_F_TIMEOUT(binder_alloc, reclaim_under_memory_pressure, 600)
 	/* the clients' small echoes keep a few pages busy: a tenth may stay */
 	deadline = binder_now_ms() + PR_DRAIN_MS;
 	do {
-		binder_sleep_ms(200);
+		binder_sleep_ms(50);
 		lru = binder_shrinker_count();
 	} while (lru > lru_filled / 10 && binder_now_ms() < deadline &&
 		 kill(hog, 0) == 0);
 	lru_drained = lru;
+	describe_zones(zones, sizeof(zones));
+	/* drained: let go at once, before the OOM killer has to */
+	binder_set_flag(&run->hog_phase, PR_STOP);
+	TH_LOG("zones under pressure: %s", zones);
 	reclaimed1 = reclaimed_from(pids, PR_CLIENTS + 1, self->dev.name);
 	runs = read_vmstat("pageoutrun") - kswapd0 + read_vmstat("allocstall_") - stalls0;
 
@@ -364,7 +447,6 @@ TEST_F_TIMEOUT(binder_alloc, reclaim_under_memory_pressure, 600)
 	       reclaimed0 >= 0 ? reclaimed1 - reclaimed0 : -1);
 
 	/* the hog lets go: large echoes into pages that were just reclaimed */
-	binder_set_flag(&run->hog_phase, PR_STOP);
 	EXPECT_EQ(ba_reap(hog, 60000), 0) TH_LOG("the memory hog failed or was OOM-killed");
 	binder_set_flag(&run->phase, PR_REFILL);
 	EXPECT_TRUE(clients_filled(PR_REFILL)) TH_LOG("the clients did not refill");
