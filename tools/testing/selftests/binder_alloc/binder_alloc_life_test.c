@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -59,6 +60,21 @@ static int mmap_errno_in_child(int fd)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+static int mprotect_errno(void *p, size_t size, int prot)
+{
+	return mprotect(p, size, prot) ? errno : 0;
+}
+
+/* @what was refused with @expected: @err is the errno it got, 0 if none. */
+static void expect_refused(struct __test_metadata *_metadata, int err,
+			   int expected, const char *what)
+{
+	EXPECT_EQ(err, expected)
+		TH_LOG("%s: %s, expected %s", what,
+		       err < 0 ? "no exit status" : strerror(err),
+		       strerror(expected));
+}
+
 /*
  * The mapping rules seen from userspace: read-only, never made writable,
  * one mapping per fd for its whole life, larger than 4 MiB accepted with
@@ -73,34 +89,57 @@ TEST_F_TIMEOUT(binder_alloc, mmap_rules, 120)
 	struct binder_event ev;
 	struct binder b;
 	void *p;
+	int ret;
 
-	ASSERT_EQ(binder_open(&b, self->dev.path, 0), 0);
-	EXPECT_EQ(mmap_errno(b.fd, MiB, PROT_READ | PROT_WRITE, MAP_PRIVATE),
-		  EPERM);
-	EXPECT_EQ(mmap_errno(b.fd, MiB, PROT_READ | PROT_WRITE, MAP_SHARED),
-		  EPERM);
-	EXPECT_EQ(mmap_errno_in_child(b.fd), EINVAL);
+	ret = binder_open(&b, self->dev.path, 0);
+	ASSERT_EQ(ret, 0)
+		TH_LOG("%s - cannot open %s", strerror(-ret), self->dev.path);
+	expect_refused(_metadata,
+		       mmap_errno(b.fd, MiB, PROT_READ | PROT_WRITE, MAP_PRIVATE),
+		       EPERM, "a writable private mapping");
+	expect_refused(_metadata,
+		       mmap_errno(b.fd, MiB, PROT_READ | PROT_WRITE, MAP_SHARED),
+		       EPERM, "a writable shared mapping");
+	expect_refused(_metadata, mmap_errno_in_child(b.fd), EINVAL,
+		       "a mapping by a forked child of the opener");
 
 	/* The refusals used nothing up: the first real mapping works. */
-	ASSERT_EQ(binder_map(&b, map_size), 0);
+	ret = binder_map(&b, map_size);
+	ASSERT_EQ(ret, 0)
+		TH_LOG("%s - cannot map %zu bytes after the refused mappings",
+		       strerror(-ret), map_size);
 	p = (void *)b.map;
-	EXPECT_EQ(mprotect(p, BA_PAGE, PROT_READ | PROT_WRITE), -1);
-	EXPECT_EQ(errno, EACCES);
-	EXPECT_EQ(mprotect(p, map_size, PROT_READ | PROT_WRITE | PROT_EXEC), -1);
-	EXPECT_EQ(mmap_errno(b.fd, MiB, PROT_READ, MAP_PRIVATE), EBUSY);
+	expect_refused(_metadata,
+		       mprotect_errno(p, BA_PAGE, PROT_READ | PROT_WRITE),
+		       EACCES, "making a page of the mapping writable");
+	EXPECT_NE(mprotect_errno(p, map_size, PROT_READ | PROT_WRITE | PROT_EXEC), 0)
+		TH_LOG("the whole %zu-byte mapping was made writable and executable",
+		       map_size);
+	expect_refused(_metadata, mmap_errno(b.fd, MiB, PROT_READ, MAP_PRIVATE),
+		       EBUSY, "a second mapping of the same fd");
 
 	if (binder_debugfs_available()) {
 		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1)
 			TH_LOG("no binder/stats entry of this process on %s", self->dev.name);
 		EXPECT_EQ(st.pages_active + st.pages_lru + st.pages_free,
-			  (int)(BINDER_VM_MAX / BA_PAGE));
-		EXPECT_EQ(st.free_async_space, (long)BINDER_VM_MAX / 2);
+			  (int)(BINDER_VM_MAX / BA_PAGE))
+			TH_LOG("%d pages of buffer space for a %zu-byte mapping, not %lu",
+			       st.pages_active + st.pages_lru + st.pages_free,
+			       map_size, BINDER_VM_MAX / BA_PAGE);
+		EXPECT_EQ(st.free_async_space, (long)BINDER_VM_MAX / 2)
+			TH_LOG("%ld bytes of async space: not half of %lu bytes of buffer space",
+			       st.free_async_space, BINDER_VM_MAX);
 	}
 
 	/* 4 MiB usable: exactly that much fits, one byte more does not. */
-	ASSERT_EQ(binder_become_context_manager(&b), 0);
+	ret = binder_become_context_manager(&b);
+	ASSERT_EQ(ret, 0)
+		TH_LOG("%s - cannot become the context manager of %s",
+		       strerror(-ret), self->dev.path);
 	binder_thread_init(&t, &b);
-	ASSERT_EQ(binder_enter_looper(&t), 0);
+	ret = binder_enter_looper(&t);
+	ASSERT_EQ(ret, 0)
+		TH_LOG("%s - cannot enter the looper", strerror(-ret));
 	c = ba_scripted_start(self->dev.path, check_script);
 	ASSERT_NE(c, NULL)
 		TH_LOG("cannot start the client");
@@ -109,14 +148,21 @@ TEST_F_TIMEOUT(binder_alloc, mmap_rules, 120)
 	binder_set_flag(&c->step, 1);
 	ASSERT_TRUE(ba_next_transaction(&t, &ev, 30000))
 		TH_LOG("no transaction within 30000 ms");
-	EXPECT_EQ(ev.tr.data_size, BINDER_VM_MAX);
+	EXPECT_EQ(ev.tr.data_size, BINDER_VM_MAX)
+		TH_LOG("a %lu-byte payload arrived with %llu bytes", BINDER_VM_MAX,
+		       (unsigned long long)ev.tr.data_size);
 	EXPECT_TRUE(ba_serve(&t, &ev, false))
 		TH_LOG("the transaction's payload was corrupt");
 	ASSERT_TRUE(binder_wait_flag(&c->done, 1, 60000))
 		TH_LOG("the scripted client did not finish step 1");
-	EXPECT_EQ(c->out.replies, 1);
-	ASSERT_TRUE(ba_scripted_step(c, 2));
-	EXPECT_EQ(c->out.failed, 1);
+	EXPECT_EQ(c->out.replies, 1)
+		TH_LOG("a payload of the whole %lu-byte buffer space got no reply, error %d",
+		       BINDER_VM_MAX, c->out.last_error);
+	ASSERT_TRUE(ba_scripted_step(c, 2))
+		TH_LOG("the scripted client did not finish step 2");
+	EXPECT_EQ(c->out.failed, 1)
+		TH_LOG("one byte over the %lu-byte buffer space was not refused: %ld replies",
+		       BINDER_VM_MAX, c->out.replies);
 	EXPECT_EQ(c->out.bad_data, 0)
 		TH_LOG("the client got %ld corrupt replies", c->out.bad_data);
 	binder_set_flag(&c->step, 3);
@@ -124,8 +170,11 @@ TEST_F_TIMEOUT(binder_alloc, mmap_rules, 120)
 		TH_LOG("the scripted client failed");
 
 	/* Gone is gone: no second mapping even after the first is unmapped. */
-	ASSERT_EQ(binder_unmap(&b), 0);
-	EXPECT_EQ(mmap_errno(b.fd, MiB, PROT_READ, MAP_PRIVATE), EBUSY);
+	ret = binder_unmap(&b);
+	ASSERT_EQ(ret, 0)
+		TH_LOG("%s - cannot unmap the buffer space", strerror(-ret));
+	expect_refused(_metadata, mmap_errno(b.fd, MiB, PROT_READ, MAP_PRIVATE),
+		       EBUSY, "a new mapping after the first was unmapped");
 	binder_close(&b);
 }
 
@@ -156,7 +205,8 @@ TEST_F(binder_alloc, page_lifecycle)
 	struct binder_thread t;
 	struct binder_event ev;
 	struct binder b;
-	int step, pages;
+	int step, pages, ret;
+	long lru;
 
 	if (!ba_debugfs_present())
 		SKIP(return, BA_NO_DEBUGFS);
@@ -164,7 +214,9 @@ TEST_F(binder_alloc, page_lifecycle)
 		TH_LOG("cannot become the context manager of %s", self->dev.path);
 	ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1)
 		TH_LOG("no binder/stats entry of this process on %s", self->dev.name);
-	EXPECT_EQ(st.pages_active + st.pages_lru + st.pages_free, 16);
+	EXPECT_EQ(st.pages_active + st.pages_lru + st.pages_free, 16)
+		TH_LOG("%d pages of buffer space for a %zu-byte mapping",
+		       st.pages_active + st.pages_lru + st.pages_free, space);
 	expect_pages(_metadata, &st, 0, 0);
 
 	c = ba_scripted_start(self->dev.path, check_script);
@@ -180,24 +232,39 @@ TEST_F(binder_alloc, page_lifecycle)
 		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1)
 			TH_LOG("no binder/stats entry of this process on %s", self->dev.name);
 		expect_pages(_metadata, &st, pages, 0);
-		EXPECT_GE(st.pages_high, pages);
+		EXPECT_GE(st.pages_high, pages)
+			TH_LOG("step %d: high watermark of %ld pages, below the %d in use",
+			       step, st.pages_high, pages);
 
 		EXPECT_TRUE(ba_serve(&t, &ev, false))
 			TH_LOG("the transaction's payload was corrupt");
-		ASSERT_TRUE(binder_wait_flag(&c->done, step, 30000));
+		ASSERT_TRUE(binder_wait_flag(&c->done, step, 30000))
+			TH_LOG("the scripted client did not finish step %d", step);
 		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1)
 			TH_LOG("no binder/stats entry of this process on %s", self->dev.name);
 		expect_pages(_metadata, &st, 0, pages);
-		EXPECT_GE(binder_shrinker_count(), self->lru_before + pages);
+		lru = binder_shrinker_count();
+		EXPECT_GE(lru, self->lru_before + pages)
+			TH_LOG("step %d: %ld pages on the LRU, %ld before: the %d freed not there",
+			       step, lru, self->lru_before, pages);
 
-		EXPECT_EQ(binder_shrinker_scan(1UL << 20), 0);
+		ret = binder_shrinker_scan(1UL << 20);
+		EXPECT_EQ(ret, 0)
+			TH_LOG("%s - cannot scan the binder shrinker", strerror(-ret));
 		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1)
 			TH_LOG("no binder/stats entry of this process on %s", self->dev.name);
 		expect_pages(_metadata, &st, 0, 0);
-		EXPECT_EQ(st.pages_free, 16);
-		EXPECT_LE(binder_shrinker_count(), self->lru_before);
+		EXPECT_EQ(st.pages_free, 16)
+			TH_LOG("step %d: only %d of 16 pages uninstalled after a full scan",
+			       step, st.pages_free);
+		lru = binder_shrinker_count();
+		EXPECT_LE(lru, self->lru_before)
+			TH_LOG("step %d: %ld pages on the LRU after a full scan, %ld at the start",
+			       step, lru, self->lru_before);
 	}
-	EXPECT_EQ(c->out.replies, 2);
+	EXPECT_EQ(c->out.replies, 2)
+		TH_LOG("%ld of 2 transactions of %zu bytes got a reply, error %d",
+		       c->out.replies, size, c->out.last_error);
 	EXPECT_EQ(c->out.bad_data, 0)
 		TH_LOG("the client got %ld corrupt replies", c->out.bad_data);
 	binder_set_flag(&c->step, 3);
@@ -328,6 +395,41 @@ static int slow_script(struct ba_scripted *c, struct binder_thread *t,
 }
 
 /*
+ * Run a standard client of @count transactions to its end: every one
+ * answered, with intact bytes. @who names it in the messages.
+ */
+static struct ba_client *run_client(struct __test_metadata *_metadata,
+				    const char *path, long count, uint32_t seed,
+				    bool hold_replies, const char *who)
+{
+	struct ba_client *c = ba_client_new(path, MiB, count, seed);
+	struct ba_outcomes *o;
+	int ret;
+
+	if (!c) {
+		TH_LOG("no shared memory for the %s", who);
+		return NULL;
+	}
+	c->hold_replies = hold_replies;
+	ret = ba_client_start(c);
+	if (ret) {
+		TH_LOG("%s - cannot fork the %s", strerror(-ret), who);
+		ba_client_free(c);
+		return NULL;
+	}
+	o = &c->out;
+	EXPECT_EQ(ba_reap(c->pid, 60000), 0)
+		TH_LOG("the %s (pid %d) did not exit cleanly", who, c->pid);
+	EXPECT_EQ(o->replies + o->completes, count)
+		TH_LOG("the %s: %ld of %ld answered; %ld failed, %ld dead, %ld timeouts, %ld other",
+		       who, o->replies + o->completes, count, o->failed,
+		       o->dead, o->timeouts, o->other);
+	EXPECT_EQ(o->bad_data, 0)
+		TH_LOG("the %s got %ld corrupt replies", who, o->bad_data);
+	return c;
+}
+
+/*
  * Clients die with buffers outstanding: one exits holding all its replies,
  * one is killed while the server works on its transaction. Their binder
  * state goes with them, pages included, and the server carries on.
@@ -350,30 +452,29 @@ TEST_F_TIMEOUT(binder_alloc, client_exit_with_buffers, 120)
 	ASSERT_EQ(ba_server_start(srv), 0)
 		TH_LOG("the server did not come up");
 
-	holder = ba_client_new(self->dev.path, MiB, 30, 1);
-	ASSERT_NE(holder, NULL);
-	holder->hold_replies = true;
-	ASSERT_EQ(ba_client_start(holder), 0);
-	EXPECT_EQ(ba_reap(holder->pid, 60000), 0);
-	EXPECT_EQ(holder->out.replies + holder->out.completes, 30);
-	EXPECT_EQ(holder->out.bad_data, 0);
+	holder = run_client(_metadata, self->dev.path, 30, 1, true,
+			    "client holding its replies");
+	ASSERT_NE(holder, NULL)
+		TH_LOG("the client holding its replies did not run");
 
 	received = ba_get(&srv->received);
 	victim = ba_scripted_start(self->dev.path, slow_script);
-	ASSERT_NE(victim, NULL);
+	ASSERT_NE(victim, NULL)
+		TH_LOG("cannot start the client to be killed");
 	binder_set_flag(&victim->step, 1);
 	for (i = 0; i < 1000 && ba_get(&srv->received) == received; i++)
 		binder_sleep_ms(10);
-	EXPECT_EQ(ba_get(&srv->received), received + 1);
+	EXPECT_EQ(ba_get(&srv->received), received + 1)
+		TH_LOG("the server got %ld transactions of the client to be killed in 10 s, not 1",
+		       ba_get(&srv->received) - received);
 	kill(victim->pid, SIGKILL);
-	EXPECT_EQ(ba_scripted_finish(victim), 128 + SIGKILL);
+	EXPECT_EQ(ba_scripted_finish(victim), 128 + SIGKILL)
+		TH_LOG("the client killed in the middle of a transaction did not die of SIGKILL");
 
-	after = ba_client_new(self->dev.path, MiB, 30, 2);
-	ASSERT_NE(after, NULL);
-	ASSERT_EQ(ba_client_start(after), 0);
-	EXPECT_EQ(ba_reap(after->pid, 60000), 0);
-	EXPECT_EQ(after->out.replies + after->out.completes, 30);
-	EXPECT_EQ(after->out.bad_data, 0);
+	after = run_client(_metadata, self->dev.path, 30, 2, false,
+			   "client after the deaths");
+	ASSERT_NE(after, NULL)
+		TH_LOG("the client after the deaths did not run");
 
 	/*
 	 * Only the server is left, holding no buffer once it is done with
@@ -381,8 +482,12 @@ TEST_F_TIMEOUT(binder_alloc, client_exit_with_buffers, 120)
 	 */
 	for (i = 0; i < 500 && binder_stats_count_procs(self->dev.name) > 1; i++)
 		binder_sleep_ms(20);
-	EXPECT_EQ(binder_stats_count_procs(self->dev.name), 1);
-	EXPECT_EQ(binder_stats_find(holder->pid, self->dev.name, &st), 0);
+	EXPECT_EQ(binder_stats_count_procs(self->dev.name), 1)
+		TH_LOG("binder/stats lists %d procs on %s, expected the server only",
+		       binder_stats_count_procs(self->dev.name), self->dev.name);
+	EXPECT_EQ(binder_stats_find(holder->pid, self->dev.name, &st), 0)
+		TH_LOG("the client that exited holding replies (pid %d) is still in binder/stats",
+		       holder->pid);
 	for (i = 0; i < 500; i++) {
 		ASSERT_EQ(binder_stats_find(srv->pid, self->dev.name, &st), 1)
 			TH_LOG("no binder/stats entry of the server on %s", self->dev.name);
