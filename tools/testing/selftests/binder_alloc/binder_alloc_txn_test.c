@@ -67,7 +67,7 @@ TEST_F_TIMEOUT(binder_alloc, sizes, 120)
 	struct ba_server *srv;
 	struct binder b;
 	uint32_t cmd;
-	int error = 0;
+	int error = 0, ret;
 	size_t i;
 	char *buf;
 
@@ -76,10 +76,14 @@ TEST_F_TIMEOUT(binder_alloc, sizes, 120)
 		TH_LOG("cannot set up the server");
 	ASSERT_EQ(ba_server_start(srv), 0)
 		TH_LOG("the server did not come up");
-	ASSERT_EQ(binder_open(&b, self->dev.path, space), 0);
+	ret = binder_open(&b, self->dev.path, space);
+	ASSERT_EQ(ret, 0)
+		TH_LOG("%s - cannot open %s with a %zu-byte mapping",
+		       strerror(-ret), self->dev.path, space);
 	binder_thread_init(&t, &b);
 	buf = malloc(space + 8);
-	ASSERT_NE(buf, NULL);
+	ASSERT_NE(buf, NULL)
+		TH_LOG("no memory for a %zu-byte payload", space + 8);
 
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		cmd = ba_client_send(&t, &out, 0, BA_ECHO, buf, sizes[i], i + 1,
@@ -96,7 +100,9 @@ TEST_F_TIMEOUT(binder_alloc, sizes, 120)
 	cmd = ba_client_send(&t, &out, 0, BA_ECHO, buf, space + 1, 101, true);
 	EXPECT_CMD(cmd, BR_FAILED_REPLY) TH_LOG("%zu bytes: %s", space + 1,
 						binder_cmd_name(cmd));
-	EXPECT_EQ(out.last_error, -ENOSPC);
+	EXPECT_EQ(out.last_error, -ENOSPC)
+		TH_LOG("%s - %zu bytes refused, but not for lack of space",
+		       strerror(-out.last_error), space + 1);
 
 	/* With offsets: 8 bytes of them, so 8 bytes less of data. */
 	cmd = echo_with_object(&t, buf, space - 8, 102, &error);
@@ -105,7 +111,9 @@ TEST_F_TIMEOUT(binder_alloc, sizes, 120)
 	cmd = echo_with_object(&t, buf, space - 7, 103, &error);
 	EXPECT_CMD(cmd, BR_FAILED_REPLY) TH_LOG("%zu + 8 bytes: %s",
 						space - 7, binder_cmd_name(cmd));
-	EXPECT_EQ(error, -ENOSPC);
+	EXPECT_EQ(error, -ENOSPC)
+		TH_LOG("%s - %zu + 8 bytes refused, but not for lack of space",
+		       strerror(-error), space - 7);
 
 	/* The failures changed nothing: the same traffic still works. */
 	for (i = 0; i < 3; i++) {
@@ -142,7 +150,7 @@ TEST_F_TIMEOUT(binder_alloc, many_clients, 180)
 	struct ba_client *c[CLIENTS];
 	struct ba_server *srv;
 	long sent = 0;
-	int i;
+	int i, ret;
 
 	srv = ba_server_new(self->dev.path, BINDER_VM_MAX);
 	ASSERT_NE(srv, NULL)
@@ -153,12 +161,15 @@ TEST_F_TIMEOUT(binder_alloc, many_clients, 180)
 
 	for (i = 0; i < CLIENTS; i++) {
 		c[i] = ba_client_new(self->dev.path, MiB, COUNT, i + 1);
-		ASSERT_NE(c[i], NULL);
+		ASSERT_NE(c[i], NULL)
+			TH_LOG("no shared memory for client %d", i);
 		c[i]->max_size = 64 * KiB;
 		/* bounded so oneways can never exhaust the async space */
 		c[i]->oneway_max = KiB;
 		c[i]->oneway_pct = 25;
-		ASSERT_EQ(ba_client_start(c[i]), 0);
+		ret = ba_client_start(c[i]);
+		ASSERT_EQ(ret, 0)
+			TH_LOG("%s - cannot fork client %d", strerror(-ret), i);
 	}
 	for (i = 0; i < CLIENTS; i++) {
 		struct ba_outcomes *o = &c[i]->out;
@@ -174,7 +185,9 @@ TEST_F_TIMEOUT(binder_alloc, many_clients, 180)
 	/* Oneways may still be queued at the server: let it drain them. */
 	for (i = 0; i < 1000 && ba_get(&srv->received) < sent; i++)
 		binder_sleep_ms(10);
-	EXPECT_EQ(ba_get(&srv->received), sent);
+	EXPECT_EQ(ba_get(&srv->received), sent)
+		TH_LOG("the server got %ld of the %ld transactions the clients sent",
+		       ba_get(&srv->received), sent);
 	EXPECT_EQ(ba_server_stop(srv), 0)
 		TH_LOG("the server did not exit cleanly");
 	EXPECT_EQ(srv->bad_data, 0)
@@ -206,6 +219,31 @@ static int count_buffers(const char *context, struct binder_buffer_info *bufs,
 	return binder_proc_buffers(getpid(), context, bufs, max);
 }
 
+/* We hold @expected buffers on @context @when; else list those we hold. */
+static void expect_buffers(struct __test_metadata *_metadata,
+			   const char *context, int expected, const char *when)
+{
+	struct binder_buffer_info bufs[4];
+	int n = count_buffers(context, bufs, 4);
+
+	EXPECT_EQ(n, expected) {
+		TH_LOG("%d buffers %s, expected %d", n, when, expected);
+		ba_log_buffers(getpid(), context);
+	}
+}
+
+/* @ev still holds payload @seed of @size bytes, checked @when. */
+static void expect_intact(struct __test_metadata *_metadata,
+			  const struct binder_event *ev, size_t size,
+			  unsigned int seed, const char *when)
+{
+	ssize_t bad = payload_check(binder_event_data(ev), size, seed);
+
+	EXPECT_EQ(bad, -1)
+		TH_LOG("%zu-byte payload %u %s: byte %zd is wrong", size, seed,
+		       when, bad);
+}
+
 /*
  * BC_FREE_BUFFER of a buffer still in flight, of pointers that are no
  * buffer, and of a buffer already freed: the driver must ignore each, and
@@ -230,17 +268,24 @@ TEST_F(binder_alloc, free_buffer_misuse)
 	c = ba_scripted_start(self->dev.path, misuse_script);
 	ASSERT_NE(c, NULL)
 		TH_LOG("cannot start the client");
-	ASSERT_TRUE(ba_scripted_step(c, 1));
-	ASSERT_EQ(c->out.completes, 2);
+	ASSERT_TRUE(ba_scripted_step(c, 1))
+		TH_LOG("the client did not send its oneways A and B");
+	ASSERT_EQ(c->out.completes, 2)
+		TH_LOG("%ld of the oneways A and B accepted, error %d",
+		       c->out.completes, c->out.last_error);
 
-	ASSERT_TRUE(ba_next_transaction(&t, &a, 10000));
-	ASSERT_EQ(a.tr.data_size, 100U);
+	ASSERT_TRUE(ba_next_transaction(&t, &a, 10000))
+		TH_LOG("oneway A not delivered within 10000 ms");
+	ASSERT_EQ(a.tr.data_size, 100U)
+		TH_LOG("the first delivery has %llu bytes: not A (100 bytes)",
+		       (unsigned long long)a.tr.data_size);
 	n = count_buffers(self->dev.name, bufs, 4);
 	ASSERT_EQ(n, 2) TH_LOG("expected buffers A (delivered), B (in flight)");
 	for (i = 0; i < n; i++)
 		if (bufs[i].active)
 			in_flight = base + bufs[i].offset;
-	ASSERT_NE(in_flight, 0U);
+	ASSERT_NE(in_flight, 0U)
+		TH_LOG("binder/proc shows no buffer in flight: B is not queued");
 
 	binder_free_buffer(&t, in_flight);
 	binder_free_buffer(&t, a.tr.data.ptr.buffer + 8);
@@ -248,8 +293,9 @@ TEST_F(binder_alloc, free_buffer_misuse)
 	binder_free_buffer(&t, base - BA_PAGE);
 	binder_free_buffer(&t, 0);
 	binder_free_buffer(&t, ~(binder_uintptr_t)0);
-	EXPECT_EQ(count_buffers(self->dev.name, bufs, 4), 2);
-	EXPECT_EQ(payload_check(binder_event_data(&a), 100, 11), -1);
+	expect_buffers(_metadata, self->dev.name, 2,
+		       "after freeing B in flight and pointers to no buffer");
+	expect_intact(_metadata, &a, 100, 11, "(A) after the bad frees");
 	EXPECT_EQ(binder_read(&t, &ev, 200), 0)
 		TH_LOG("B delivered before A was freed: %s",
 		       binder_cmd_name(ev.cmd));
@@ -258,16 +304,21 @@ TEST_F(binder_alloc, free_buffer_misuse)
 	binder_free_buffer(&t, a.tr.data.ptr.buffer);
 	ASSERT_TRUE(ba_next_transaction(&t, &ev, 10000))
 		TH_LOG("no transaction within 10000 ms");
-	EXPECT_EQ(ev.tr.data.ptr.buffer, in_flight);
-	EXPECT_EQ(ev.tr.data_size, 300U);
-	EXPECT_EQ(payload_check(binder_event_data(&ev), 300, 12), -1);
+	EXPECT_EQ(ev.tr.data.ptr.buffer, in_flight)
+		TH_LOG("B delivered at offset %#llx, not where it was in flight (%#llx)",
+		       (unsigned long long)(ev.tr.data.ptr.buffer - base),
+		       (unsigned long long)(in_flight - base));
+	EXPECT_EQ(ev.tr.data_size, 300U)
+		TH_LOG("the delivery after A's free has %llu bytes: not B (300 bytes)",
+		       (unsigned long long)ev.tr.data_size);
+	expect_intact(_metadata, &ev, 300, 12, "(B) on delivery");
 
 	binder_free_buffer(&t, a.tr.data.ptr.buffer);
-	EXPECT_EQ(count_buffers(self->dev.name, bufs, 4), 1);
-	EXPECT_EQ(payload_check(binder_event_data(&ev), 300, 12), -1);
+	expect_buffers(_metadata, self->dev.name, 1, "after freeing A twice");
+	expect_intact(_metadata, &ev, 300, 12, "(B) after freeing A twice");
 	binder_free_buffer(&t, ev.tr.data.ptr.buffer);
 	binder_free_buffer(&t, ev.tr.data.ptr.buffer);
-	EXPECT_EQ(count_buffers(self->dev.name, bufs, 4), 0);
+	expect_buffers(_metadata, self->dev.name, 0, "after freeing B twice");
 
 	/* Later traffic is unharmed. */
 	binder_set_flag(&c->step, 2);
@@ -277,10 +328,13 @@ TEST_F(binder_alloc, free_buffer_misuse)
 		TH_LOG("the transaction's payload was corrupt");
 	ASSERT_TRUE(binder_wait_flag(&c->done, 2, 30000))
 		TH_LOG("the scripted client did not finish step 2");
-	EXPECT_EQ(c->out.replies, 1);
+	EXPECT_EQ(c->out.replies, 1)
+		TH_LOG("the transaction after the misuse got no reply, error %d",
+		       c->out.last_error);
 	EXPECT_EQ(c->out.bad_data, 0)
 		TH_LOG("the client got %ld corrupt replies", c->out.bad_data);
-	EXPECT_EQ(count_buffers(self->dev.name, bufs, 4), 0);
+	expect_buffers(_metadata, self->dev.name, 0,
+		       "after the transaction that followed the misuse");
 	EXPECT_EQ(ba_scripted_finish(c), 0)
 		TH_LOG("the scripted client failed");
 	binder_close(&b);
@@ -400,13 +454,14 @@ TEST_F_TIMEOUT(binder_alloc, oneway_space, 120)
 	struct ba_scripted *c;
 	struct binder_thread t;
 	struct binder b;
-	long bad = 0, expect;
+	long bad = 0, expect, spam_at, drained;
 	int i;
 
 	if (!ba_debugfs_present())
 		SKIP(return, BA_NO_DEBUGFS);
 	shared_rounds = binder_shared(sizeof(rounds));
-	ASSERT_NE(shared_rounds, NULL);
+	ASSERT_NE(shared_rounds, NULL)
+		TH_LOG("no shared memory for the rounds");
 	memcpy(shared_rounds, rounds, sizeof(rounds));
 	ASSERT_EQ(ba_become_server(&b, &t, self->dev.path, space), 0)
 		TH_LOG("cannot become the context manager of %s", self->dev.path);
@@ -420,27 +475,54 @@ TEST_F_TIMEOUT(binder_alloc, oneway_space, 120)
 		expect = oneway_capacity(space, r->size);
 		r->count = expect + 1;
 		/* The server takes nothing while the client fills the space. */
-		ASSERT_TRUE(ba_scripted_step(c, i + 1));
+		ASSERT_TRUE(ba_scripted_step(c, i + 1))
+			TH_LOG("round %d: the client did not finish sending %ld oneways",
+			       i + 1, r->count);
 		EXPECT_EQ(r->accepted, expect)
 			TH_LOG("round %d: %zu-byte oneways", i + 1, r->size);
-		EXPECT_EQ(r->failed_at, expect + 1);
-		EXPECT_CMD(r->failed_cmd, BR_FAILED_REPLY);
-		EXPECT_EQ(r->failed_error, -ENOSPC);
-		EXPECT_EQ(r->spams, r->detect ? 1 : 0);
-		if (r->detect)
-			EXPECT_EQ(r->spam_at, expected_spam_index(space, r->size));
+		EXPECT_EQ(r->failed_at, expect + 1)
+			TH_LOG("round %d: first failure at oneway %ld (0: none), expected %ld",
+			       i + 1, r->failed_at, expect + 1);
+		EXPECT_CMD(r->failed_cmd, BR_FAILED_REPLY)
+			TH_LOG("round %d: oneway %ld, over the async space", i + 1,
+			       r->failed_at);
+		EXPECT_EQ(r->failed_error, -ENOSPC)
+			TH_LOG("%s - round %d: oneway %ld refused, but not for lack of space",
+			       strerror(-r->failed_error), i + 1, r->failed_at);
+		EXPECT_EQ(r->spams, r->detect ? 1 : 0)
+			TH_LOG("round %d: %ld spam suspects with detection %s",
+			       i + 1, r->spams, r->detect ? "on" : "off");
+		spam_at = expected_spam_index(space, r->size);
+		if (r->detect) {
+			EXPECT_EQ(r->spam_at, spam_at)
+				TH_LOG("round %d: spam suspected at %zu-byte oneway %ld, not %ld",
+				       i + 1, r->size, r->spam_at, spam_at);
+		}
 		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1)
 			TH_LOG("no binder/stats entry of this process on %s", self->dev.name);
 		EXPECT_EQ(st.free_async_space,
-			  space / 2 - expect * oneway_charge(r->size));
+			  space / 2 - expect * oneway_charge(r->size))
+			TH_LOG("round %d: %ld async bytes free with %ld %zu-byte oneways queued",
+			       i + 1, st.free_async_space, expect, r->size);
 
 		/* Taking and freeing them all gives all the space back. */
-		EXPECT_EQ(drain_oneways(&t, r->size, expect, &bad), expect);
-		EXPECT_EQ(bad, 0);
+		drained = drain_oneways(&t, r->size, expect, &bad);
+		EXPECT_EQ(drained, expect)
+			TH_LOG("round %d: %ld of %ld queued oneways delivered",
+			       i + 1, drained, expect);
+		EXPECT_EQ(bad, 0)
+			TH_LOG("round %d: %ld delivered oneways corrupt so far",
+			       i + 1, bad);
 		ASSERT_EQ(binder_stats_find(getpid(), self->dev.name, &st), 1)
 			TH_LOG("no binder/stats entry of this process on %s", self->dev.name);
-		EXPECT_EQ(st.free_async_space, space / 2);
-		EXPECT_EQ(st.buffers, 0);
+		EXPECT_EQ(st.free_async_space, space / 2)
+			TH_LOG("round %d: %ld async bytes free after every oneway was freed",
+			       i + 1, st.free_async_space);
+		EXPECT_EQ(st.buffers, 0) {
+			TH_LOG("round %d: %d buffers left after every oneway was freed",
+			       i + 1, st.buffers);
+			ba_log_buffers(getpid(), self->dev.name);
+		}
 	}
 	EXPECT_EQ(c->out.bad_data, 0)
 		TH_LOG("the client got %ld corrupt replies", c->out.bad_data);
@@ -536,8 +618,12 @@ TEST_F(binder_alloc, clear_buf)
 	struct binder b;
 	ssize_t nonzero;
 	bool intact;
+	int ret;
 
-	ASSERT_EQ(ba_become_server(&b, &t, self->dev.path, 64 * KiB), 0);
+	ret = ba_become_server(&b, &t, self->dev.path, 64 * KiB);
+	ASSERT_EQ(ret, 0)
+		TH_LOG("%s - cannot become the context manager of %s",
+		       strerror(-ret), self->dev.path);
 	c = ba_scripted_start(self->dev.path, clear_script);
 	ASSERT_NE(c, NULL)
 		TH_LOG("cannot start the client");
@@ -580,8 +666,12 @@ TEST_F(binder_alloc, clear_buf)
 					    c->results[1]);
 	EXPECT_EQ(c->out.bad_data, 0)
 		TH_LOG("the client got %ld corrupt replies", c->out.bad_data);
-	EXPECT_EQ(c->out.replies, 2);
-	EXPECT_EQ(c->out.completes, 1);
+	EXPECT_EQ(c->out.replies, 2)
+		TH_LOG("%ld of the 2 sync transactions (steps 1 and 2) got a reply, error %d",
+		       c->out.replies, c->out.last_error);
+	EXPECT_EQ(c->out.completes, 1)
+		TH_LOG("the oneway TF_CLEAR_BUF transaction was not accepted, error %d",
+		       c->out.last_error);
 	EXPECT_EQ(ba_scripted_finish(c), 0)
 		TH_LOG("the scripted client failed");
 	binder_close(&b);
