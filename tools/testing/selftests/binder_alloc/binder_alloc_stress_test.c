@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ba_fixture.h"
@@ -165,13 +166,16 @@ TEST_F_TIMEOUT(binder_alloc, race_stress, 0)
 	unsigned int rnd = getpid();
 	struct reclaimer *r;
 	long unreleased = 0;
-	int n;
+	int n, ret;
 
 	if (!ba_debugfs_present())
 		SKIP(return, BA_NO_DEBUGFS);
 	r = calloc(1, sizeof(*r));
-	ASSERT_NE(r, NULL);
-	ASSERT_EQ(pthread_create(&r->tid, NULL, reclaimer_main, r), 0);
+	ASSERT_NE(r, NULL)
+		TH_LOG("no memory for the reclaimer thread's state");
+	ret = pthread_create(&r->tid, NULL, reclaimer_main, r);
+	ASSERT_EQ(ret, 0)
+		TH_LOG("%s - cannot start the reclaimer thread", strerror(ret));
 
 	/* A device per generation: no waiting for the last context manager. */
 	for (n = 0; binder_now_ms() < deadline; n++) {
