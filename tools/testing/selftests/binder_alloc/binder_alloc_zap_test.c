@@ -264,7 +264,7 @@ static void user_zap(struct __test_metadata *_metadata, const char *path,
 	struct zap_run *run;
 	pthread_t reclaimer;
 	pid_t receiver, senders;
-	int stop_reclaim = 0, ls = -1, lw = -1, ls0 = -1, lw0 = -1;
+	int stop_reclaim = 0, ls = -1, lw = -1, ls0 = -1, lw0 = -1, ret;
 	bool counted;
 	long owned;
 
@@ -286,9 +286,11 @@ static void user_zap(struct __test_metadata *_metadata, const char *path,
 	ASSERT_EQ(node_local_refs(receiver, context, &ls0, &lw0), 0)
 		TH_LOG("no node of the receiver in binder/proc/%d", receiver);
 	senders = ba_spawn(senders_main, run);
-	ASSERT_GT(senders, 0);
-	ASSERT_EQ(pthread_create(&reclaimer, NULL, reclaim_main,
-				 &stop_reclaim), 0);
+	ASSERT_GT(senders, 0)
+		TH_LOG("%s - cannot fork the senders", strerror(errno));
+	ret = pthread_create(&reclaimer, NULL, reclaim_main, &stop_reclaim);
+	ASSERT_EQ(ret, 0)
+		TH_LOG("%s - cannot start the reclaimer thread", strerror(ret));
 
 	binder_sleep_ms(ZAP_MS);
 	binder_set_flag(&run->stop, 1);
@@ -322,7 +324,9 @@ static void user_zap(struct __test_metadata *_metadata, const char *path,
 		       run->sent, run->received, run->nospc);
 
 	if (counted) {
-		EXPECT_TRUE(ba_wait_procs_gone(context, 10000));
+		EXPECT_TRUE(ba_wait_procs_gone(context, 10000))
+			TH_LOG("binder fds of the receiver or senders still listed on %s",
+			       context);
 		owned = binder_alloc_pages_wait_at_most(before.owned, 10000);
 		EXPECT_EQ(owned, before.owned)
 			TH_LOG("the allocator owns %ld pages after the test, %ld before",
@@ -420,6 +424,7 @@ TEST_F_TIMEOUT(binder_alloc, dofork_child_exit, 60)
 	char payload[256];
 	struct binder b;
 	pid_t receiver;
+	int ret;
 
 	run = binder_shared(sizeof(*run));
 	ASSERT_NE(run, NULL)
@@ -430,7 +435,10 @@ TEST_F_TIMEOUT(binder_alloc, dofork_child_exit, 60)
 		TH_LOG("cannot fork the receiver");
 	ASSERT_TRUE(binder_wait_flag(&run->ready, 1, 10000))
 		TH_LOG("the receiver did not come up");
-	ASSERT_EQ(binder_open(&b, self->dev.path, 64 * KiB), 0);
+	ret = binder_open(&b, self->dev.path, 64 * KiB);
+	ASSERT_EQ(ret, 0)
+		TH_LOG("%s - cannot open %s for the client", strerror(-ret),
+		       self->dev.path);
 	binder_thread_init(&t, &b);
 
 	ba_client_send(&t, &out, 0, BA_CHECK, payload, sizeof(payload), 7,
