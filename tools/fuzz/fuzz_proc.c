@@ -1076,36 +1076,47 @@ static void op_reopen(struct fz_rng *r)
 	count(&F->me->reopens, 1);
 }
 
-/* A page-aligned piece [off, off + len) of the mapping, len >= 1 page. */
-static void pick_range(struct fz_rng *r, size_t *off, size_t *len)
+/*
+ * The range an operation on the binder mapping works on: a page-aligned
+ * piece [*addr, *addr + *len) of it, at least a page (head, tail or
+ * middle), or one time in three the whole mapping. False, with nothing
+ * drawn, if there is no mapping. The draws (first page, length, whole)
+ * are part of the program a seed replays: keep their number and order.
+ */
+static bool op_range(struct fz_rng *r, void **addr, size_t *len)
 {
-	size_t pages = F->map_len / FZ_PAGE;
-	size_t first = fz_below(r, pages);
+	size_t pages, first, off;
 
-	*off = first * FZ_PAGE;
+	if (!F->map)
+		return false;
+	pages = F->map_len / FZ_PAGE;
+	first = fz_below(r, pages);
+	off = first * FZ_PAGE;
 	*len = (1 + fz_below(r, pages - first)) * FZ_PAGE;
 	if (fz_chance(r, 3)) {
-		*off = 0;
+		off = 0;
 		*len = F->map_len;
 	}
+	*addr = (void *)(F->map + off);
+	return true;
 }
 
 static void op_madvise(struct fz_rng *r, int advice)
 {
 	/* munmapped, moved or replaced: what is there may not be binder's */
 	bool replaced = F->me->flags & FZ_MAY_DIE;
-	size_t off, len;
+	size_t len;
+	void *p;
 	int ret;
 
-	if (!F->map)
+	if (!op_range(r, &p, &len))
 		return;
-	pick_range(r, &off, &len);
 	if (advice == MADV_DONTNEED || advice == MADV_PAGEOUT)
 		set_flags(FZ_MAY_FAULT, 0);
 	/* advice that changes vm_flags splits the VMA at the range */
 	if ((advice == MADV_DOFORK || advice == MADV_DONTFORK) && len < F->map_len)
 		set_flags(FZ_SPLIT, 0);
-	ret = sys(madvise((void *)(F->map + off), len, advice));
+	ret = sys(madvise(p, len, advice));
 	switch (advice) {
 	case MADV_WIPEONFORK:	/* private anonymous memory only: a stranger's */
 		if (replaced)
@@ -1131,58 +1142,58 @@ static void op_madvise(struct fz_rng *r, int advice)
 
 static void op_mprotect(struct fz_rng *r)
 {
-	size_t off, len;
+	size_t len;
+	void *p;
 	int ret;
 
-	if (!F->map)
+	if (!op_range(r, &p, &len))
 		return;
-	pick_range(r, &off, &len);
 	/* binder takes VM_MAYWRITE away; a stranger where it was may write */
-	ret = sys(mprotect((void *)(F->map + off), len, PROT_READ | PROT_WRITE));
+	ret = sys(mprotect(p, len, PROT_READ | PROT_WRITE));
 	if (F->me->flags & FZ_MAY_DIE)
 		CHECK_ERRNO("mprotect(PROT_WRITE)", ret, 0, -EACCES, -ENOMEM);
 	else
 		CHECK_ERRNO("mprotect(PROT_WRITE) of binder", ret, -EACCES);
 	if (!ret && F->me->flags & FZ_MAY_DIE)
-		mprotect((void *)(F->map + off), len, PROT_READ);
+		mprotect(p, len, PROT_READ);
 	if (fz_chance(r, 2)) {
 		/* VMAs with a close() are never merged: split for good */
 		set_flags(FZ_MAY_FAULT | (len < F->map_len ? FZ_SPLIT : 0), 0);
-		ret = sys(mprotect((void *)(F->map + off), len, PROT_NONE));
+		ret = sys(mprotect(p, len, PROT_NONE));
 		CHECK_ERRNO("mprotect(PROT_NONE)", ret, 0, -ENOMEM);
-		ret = sys(mprotect((void *)(F->map + off), len, PROT_READ));
+		ret = sys(mprotect(p, len, PROT_READ));
 		CHECK_ERRNO("mprotect(PROT_READ)", ret, 0, -ENOMEM);
 	}
 }
 
 static void op_mlock(struct fz_rng *r)
 {
-	size_t off, len;
+	size_t len;
+	void *p;
 	int ret;
 
-	if (!F->map)
+	if (!op_range(r, &p, &len))
 		return;
-	pick_range(r, &off, &len);
 	/* populating faults on pages binder has not installed */
-	ret = sys(mlock((void *)(F->map + off), len));
+	ret = sys(mlock(p, len));
 	CHECK_ERRNO("mlock", ret, 0, -ENOMEM, -EAGAIN, -EFAULT);
-	ret = sys(munlock((void *)(F->map + off), len));
+	ret = sys(munlock(p, len));
 	CHECK_ERRNO("munlock", ret, 0, -ENOMEM);
 }
 
 static void op_munmap(struct fz_rng *r)
 {
-	size_t off, len;
+	size_t len;
+	void *p;
 	int ret;
 
-	if (!F->map)
+	if (!op_range(r, &p, &len))
 		return;
-	pick_range(r, &off, &len);	/* whole, head, tail or middle */
 	set_flags(FZ_MAY_FAULT | FZ_MAY_DIE, 0);
-	ret = sys(munmap((void *)(F->map + off), len));
+	ret = sys(munmap(p, len));
 	CHECK_ERRNO("munmap", ret, 0);
 	if (!ret)
-		reserve_hole(F->map + off, len);
+		reserve_hole((unsigned long)p, len);
 }
 
 static void op_mremap(struct fz_rng *r)
@@ -1233,15 +1244,13 @@ static void op_mremap(struct fz_rng *r)
 /* Anonymous memory right where binder's buffers are (or were). */
 static void op_stranger(struct fz_rng *r)
 {
-	size_t off, len;
-	void *m;
+	size_t len;
+	void *p, *m;
 
-	if (!F->map)
+	if (!op_range(r, &p, &len))
 		return;
-	pick_range(r, &off, &len);
 	set_flags(FZ_MAY_FAULT | FZ_MAY_DIE | FZ_UNRELIABLE, 0);
-	m = mmap((void *)(F->map + off), len, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	m = mmap(p, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	if (m == MAP_FAILED) {
 		fail(FZ_FAIL_ERRNO, "MAP_FIXED stranger: %s", strerror(errno));
 		return;
