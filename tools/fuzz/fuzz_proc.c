@@ -1148,6 +1148,14 @@ static void op_mprotect(struct fz_rng *r)
 
 	if (!op_range(r, &p, &len))
 		return;
+	/*
+	 * Where binder's mapping was moved or unmapped, a PROT_NONE
+	 * placeholder (reserve_hole()) or a stranger sits in the range, and
+	 * the calls below make it readable: a buffer handed out before the
+	 * move then reads as that memory, not as what was sent.
+	 */
+	if (F->me->flags & FZ_MAY_DIE)
+		set_flags(FZ_UNRELIABLE, 0);
 	/* binder takes VM_MAYWRITE away; a stranger where it was may write */
 	ret = sys(mprotect(p, len, PROT_READ | PROT_WRITE));
 	if (F->me->flags & FZ_MAY_DIE)
