@@ -6,8 +6,11 @@
  * used) and receives its transactions there: the sender's thread copies the
  * payload straight into pages of the receiver's mapping. This file carves
  * buffers out of that region and installs pages into it on demand; pages
- * no buffer uses go on a list_lru from which binder_shrinker.c reclaims
- * them under memory pressure.
+ * no buffer uses go on a list_lru, binder_freelist, and are reclaimed from
+ * there under memory pressure (binder_alloc_free_page(); binder_shrinker.c
+ * registers the shrinker that walks the list). This file owns a page's
+ * whole life: its metadata, its slot, its freelist membership and its
+ * reclaim.
  *
  * Page states
  * ===========
@@ -116,6 +119,7 @@
 
 #include <linux/highmem.h>
 #include <linux/list.h>
+#include <linux/list_lru.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/module.h>
@@ -126,6 +130,7 @@
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/swap.h>
 #include <linux/uaccess.h>
 #include <linux/wait_bit.h>
 #include <kunit/static_stub.h>
@@ -283,15 +288,37 @@ binder_find_best_fit_locked(struct binder_alloc *alloc, size_t size)
  * Pages and their metadata
  */
 
+/*
+ * Unused pages of every process; the shrinker walks it. KUnit cases give
+ * their binder_alloc a private list instead (__binder_alloc_init()).
+ * Initialised with the shrinker, in binder_alloc_shrinker_init().
+ */
+struct list_lru binder_freelist;
+
+/**
+ * struct binder_page_mdata - what reclaim needs to know of a page
+ * @lru:        link in the freelist while the page is installed but unused
+ * @alloc:      the binder_alloc the page belongs to
+ * @page_index: index of the page in &binder_alloc.pages
+ *
+ * Hung from page->private of every installed page; allocated and freed
+ * together with the page, so pages that were never installed cost nothing.
+ */
+struct binder_page_mdata {
+	struct list_head lru;
+	struct binder_alloc *alloc;
+	unsigned long page_index;
+};
+
 static unsigned long binder_alloc_page_index(struct binder_alloc *alloc,
 					     unsigned long addr)
 {
 	return (addr - alloc->buffer) >> PAGE_SHIFT;
 }
 
-static struct binder_shrinker_mdata *binder_page_mdata(struct page *page)
+static struct binder_page_mdata *binder_page_mdata(struct page *page)
 {
-	return (struct binder_shrinker_mdata *)page_private(page);
+	return (struct binder_page_mdata *)page_private(page);
 }
 
 static struct list_head *binder_page_lru(struct page *page)
@@ -334,7 +361,6 @@ binder_alloc_installed_page(struct binder_alloc *alloc, unsigned long index)
 
 	return page == BINDER_PAGE_CLAIMED ? NULL : page;
 }
-EXPORT_SYMBOL_IF_KUNIT(binder_alloc_installed_page);
 
 /*
  * What else the suite asks of an allocator, so that it does not read the
@@ -342,12 +368,12 @@ EXPORT_SYMBOL_IF_KUNIT(binder_alloc_installed_page);
  */
 
 /* The metadata of the page installed at @index, or NULL if there is none. */
-static struct binder_shrinker_mdata *
+static struct binder_page_mdata *
 binder_alloc_installed_mdata(struct binder_alloc *alloc, unsigned long index)
 {
 	struct page *page = binder_alloc_installed_page(alloc, index);
 
-	return page ? (struct binder_shrinker_mdata *)page_private(page) : NULL;
+	return page ? (struct binder_page_mdata *)page_private(page) : NULL;
 }
 
 /**
@@ -362,7 +388,7 @@ binder_alloc_installed_mdata(struct binder_alloc *alloc, unsigned long index)
 VISIBLE_IF_KUNIT bool binder_alloc_page_on_freelist(struct binder_alloc *alloc,
 						    unsigned long index)
 {
-	struct binder_shrinker_mdata *mdata = binder_alloc_installed_mdata(alloc, index);
+	struct binder_page_mdata *mdata = binder_alloc_installed_mdata(alloc, index);
 
 	return mdata && !list_empty(&mdata->lru);
 }
@@ -378,7 +404,7 @@ VISIBLE_IF_KUNIT bool binder_alloc_page_on_freelist(struct binder_alloc *alloc,
 VISIBLE_IF_KUNIT bool binder_alloc_page_mdata_matches(struct binder_alloc *alloc,
 						      unsigned long index)
 {
-	struct binder_shrinker_mdata *mdata = binder_alloc_installed_mdata(alloc, index);
+	struct binder_page_mdata *mdata = binder_alloc_installed_mdata(alloc, index);
 
 	if (!binder_alloc_installed_page(alloc, index))
 		return true;
@@ -405,6 +431,8 @@ binder_alloc_get_reclaim_counts(struct binder_alloc *alloc,
 static atomic_long_t binder_alloc_pages;
 /* Pages ever installed, for the rate tests and benchmarks report. */
 static atomic_long_t binder_alloc_installs;
+/* Pages the shrinker ever freed, all processes together. */
+static atomic_long_t binder_alloc_reclaims;
 
 /**
  * binder_alloc_pages_owned() - pages the allocator owns, in all processes
@@ -415,19 +443,9 @@ static atomic_long_t binder_alloc_installs;
  *
  * Return: the number of pages
  */
-long binder_alloc_pages_owned(void)
+VISIBLE_IF_KUNIT long binder_alloc_pages_owned(void)
 {
 	return atomic_long_read(&binder_alloc_pages);
-}
-
-/**
- * binder_alloc_pages_installed() - pages ever installed, in all processes
- *
- * Return: the number of pages published in a slot since boot
- */
-long binder_alloc_pages_installed(void)
-{
-	return atomic_long_read(&binder_alloc_installs);
 }
 
 /**
@@ -437,13 +455,13 @@ long binder_alloc_pages_installed(void)
  *
  * Called without locks: the allocation may enter reclaim.
  *
- * Return: the page, with its &struct binder_shrinker_mdata in
+ * Return: the page, with its &struct binder_page_mdata in
  * page->private, or NULL if memory ran out
  */
 VISIBLE_IF_KUNIT struct page *binder_alloc_page_alloc(struct binder_alloc *alloc,
 						      unsigned long index)
 {
-	struct binder_shrinker_mdata *mdata;
+	struct binder_page_mdata *mdata;
 	struct page *page;
 
 	KUNIT_STATIC_STUB_REDIRECT(binder_alloc_page_alloc, alloc, index);
@@ -465,7 +483,6 @@ VISIBLE_IF_KUNIT struct page *binder_alloc_page_alloc(struct binder_alloc *alloc
 
 	return page;
 }
-EXPORT_SYMBOL_IF_KUNIT(binder_alloc_page_alloc);
 
 /**
  * binder_alloc_free_page_and_mdata() - free a page and its metadata
@@ -475,7 +492,7 @@ EXPORT_SYMBOL_IF_KUNIT(binder_alloc_page_alloc);
  * VMA that is no longer ours) holds its own reference and keeps the page
  * alive until that VMA goes away.
  */
-void binder_alloc_free_page_and_mdata(struct page *page)
+VISIBLE_IF_KUNIT void binder_alloc_free_page_and_mdata(struct page *page)
 {
 	KUNIT_STATIC_STUB_REDIRECT(binder_alloc_free_page_and_mdata, page);
 
@@ -484,17 +501,13 @@ void binder_alloc_free_page_and_mdata(struct page *page)
 	__free_page(page);
 	atomic_long_dec(&binder_alloc_pages);
 }
-EXPORT_SYMBOL_IF_KUNIT(binder_alloc_free_page_and_mdata);
 
-/**
- * binder_alloc_take_page_locked() - empty a page slot for reclaim
- * @alloc: binder_alloc of the buffer space
- * @index: page index, whose page the caller has taken off the freelist
- *
- * Return: the page that was installed at @index, now owned by the caller
+/*
+ * Empty the slot of page @index for reclaim; the caller has taken the page
+ * off the freelist. Return: the page, now owned by the caller.
  */
-struct page *binder_alloc_take_page_locked(struct binder_alloc *alloc,
-					   unsigned long index)
+static struct page *binder_alloc_take_page_locked(struct binder_alloc *alloc,
+						  unsigned long index)
 {
 	struct page *page = binder_alloc_slot(alloc, index);
 
@@ -633,6 +646,31 @@ static void binder_lru_freelist_del(struct binder_alloc *alloc,
  * does not export lock_vma_under_rcu() to modules.
  */
 
+/**
+ * struct binder_vma_lock - how the VMA at an address is held for read
+ * @vma:         the VMA found, or NULL
+ * @mmap_locked: %true if mmap_lock is held for read, %false if @vma's
+ *               per-VMA lock is (or nothing, when @vma is NULL)
+ */
+struct binder_vma_lock {
+	struct vm_area_struct *vma;
+	bool mmap_locked;
+};
+
+/*
+ * Is @vma, locked for read and found at an address of the buffer space,
+ * the binder mapping of @alloc? Checked positively: binder.c sets vm_ops
+ * and vm_private_data before calling binder_alloc_mmap_handler(), which
+ * records them. A VMA that another mmap put in place of ours after munmap
+ * (anonymous memory, or another binder_proc's mapping) fails the check.
+ */
+static bool binder_alloc_vma_is_ours(struct binder_alloc *alloc,
+				     struct vm_area_struct *vma)
+{
+	return vma->vm_ops == alloc->vm_ops &&
+	       vma->vm_private_data == alloc->vm_private_data;
+}
+
 static void binder_vma_lookup_locked(struct mm_struct *mm, unsigned long addr,
 				     struct binder_vma_lock *vl)
 {
@@ -669,8 +707,8 @@ static void binder_vma_lock_read(struct mm_struct *mm, unsigned long addr,
  *
  * Return: %true; @vl must be passed to binder_vma_unlock_read()
  */
-bool binder_vma_trylock_read(struct mm_struct *mm, unsigned long addr,
-			     struct binder_vma_lock *vl)
+static bool binder_vma_trylock_read(struct mm_struct *mm, unsigned long addr,
+				    struct binder_vma_lock *vl)
 {
 	vl->vma = lock_vma_under_rcu(mm, addr);
 	vl->mmap_locked = false;
@@ -698,8 +736,8 @@ static void binder_vma_lock_read(struct mm_struct *mm, unsigned long addr,
  * Return: %false if mmap_lock is contended; else %true, and @vl must be
  * passed to binder_vma_unlock_read()
  */
-bool binder_vma_trylock_read(struct mm_struct *mm, unsigned long addr,
-			     struct binder_vma_lock *vl)
+static bool binder_vma_trylock_read(struct mm_struct *mm, unsigned long addr,
+				    struct binder_vma_lock *vl)
 {
 	if (!mmap_read_trylock(mm))
 		return false;
@@ -714,7 +752,8 @@ bool binder_vma_trylock_read(struct mm_struct *mm, unsigned long addr,
  * @mm: mm passed to the lock function
  * @vl: lock state the lock function filled in
  */
-void binder_vma_unlock_read(struct mm_struct *mm, struct binder_vma_lock *vl)
+static void binder_vma_unlock_read(struct mm_struct *mm,
+				   struct binder_vma_lock *vl)
 {
 	if (vl->mmap_locked)
 		mmap_read_unlock(mm);
@@ -950,6 +989,209 @@ static int binder_alloc_ensure_page_array(struct binder_alloc *alloc)
 
 	kvfree(pages);
 	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Reclaiming pages
+ *
+ * A page that no buffer uses stays installed in its process's mapping, on
+ * binder_freelist, so that the next buffer there needs no new page. Under
+ * memory pressure the "android-binder" shrinker walks the list and frees
+ * such pages, zapping them from the binder VMA first.
+ *
+ * The walk calls binder_alloc_free_page() with the list_lru node lock held.
+ * From there it only trylocks: the VMA at the page's address (per-VMA lock,
+ * or mmap_lock where per-VMA locks are unavailable), then the alloc lock.
+ * What it does next depends on what it found at the address and on
+ * binder_alloc_is_mapped():
+ *
+ *   our VMA                 zap the PTE, free the page.
+ *   another VMA             munmap and a new mmap put it there; our PTE
+ *                           went with the old VMA. Free the page, never
+ *                           touching the stranger.
+ *   no VMA, not mapped      nothing of ours maps the page here: free it.
+ *   no VMA, still mapped    the VMA lock failed transiently (a writer, or
+ *                           a munmap that has not reached close() yet):
+ *                           skip the page, a later walk will get it.
+ *
+ * The mapped flag can change under us (close() of another piece of our
+ * VMA, or munmap after it downgraded mmap_lock); nothing here relies on
+ * it staying put, only on these facts:
+ *  - a binder_alloc is mapped once in its life: once clear, the flag
+ *    stays clear and nothing is ever installed again;
+ *  - "our VMA" is decided positively by binder_alloc_vma_is_ours(), and a
+ *    VMA that has been closed has the mm's dummy vm_ops, so it is never
+ *    ours: after a partial munmap the rest of our VMA still maps pages
+ *    although the flag is clear, and zapping them there is right;
+ *  - every PTE holds a reference of its own on its page: freeing the
+ *    allocator's reference while some PTE we could not reach still maps
+ *    the page (a moved or forked copy of our VMA) leaves the page to that
+ *    PTE, and it is freed when the PTE goes.
+ *
+ * If the process has no mm users left, exit_mmap() is tearing the mapping
+ * down and drops the PTEs' references itself; the page is freed without
+ * looking for a VMA.
+ */
+
+enum binder_reclaim_action {
+	BINDER_RECLAIM_SKIP,
+	BINDER_RECLAIM_FREE,
+	BINDER_RECLAIM_ZAP_AND_FREE,
+};
+
+/* Called with the VMA (if any) and the alloc lock held. */
+static enum binder_reclaim_action
+binder_reclaim_action(struct binder_alloc *alloc, struct vm_area_struct *vma,
+		      bool mm_alive)
+{
+	lockdep_assert_held(&alloc->mutex);
+
+	if (vma && binder_alloc_vma_is_ours(alloc, vma))
+		return BINDER_RECLAIM_ZAP_AND_FREE;
+
+	if (vma) {
+		atomic_long_inc(&alloc->stats.foreign_vma);
+		return BINDER_RECLAIM_FREE;
+	}
+
+	if (mm_alive && binder_alloc_is_mapped(alloc)) {
+		atomic_long_inc(&alloc->stats.skipped_no_vma);
+		return BINDER_RECLAIM_SKIP;
+	}
+
+	return BINDER_RECLAIM_FREE;
+}
+
+/**
+ * binder_reclaim_zap_page() - remove a page from our VMA
+ * @alloc: binder_alloc the page belongs to; its lock is held
+ * @vma:   our VMA, locked for read
+ * @index: index of the page
+ *
+ * A function of its own so that KUnit can check what is held around it.
+ */
+VISIBLE_IF_KUNIT void binder_reclaim_zap_page(struct binder_alloc *alloc,
+					      struct vm_area_struct *vma,
+					      unsigned long index)
+{
+	KUNIT_STATIC_STUB_REDIRECT(binder_reclaim_zap_page, alloc, vma, index);
+
+	trace_binder_unmap_user_start(alloc, index);
+	zap_page_range_single(vma, alloc->buffer + index * PAGE_SIZE,
+			      PAGE_SIZE, NULL);
+	trace_binder_unmap_user_end(alloc, index);
+}
+
+/*
+ * A reclaimer pins the binder_alloc of the page it found from then until
+ * it returns: binder_alloc_deferred_release() waits for reclaimers to
+ * drain before binder.c frees the alloc. Holding the alloc lock is not
+ * enough, because mutex_unlock() may still touch the mutex after a waiter
+ * (teardown) has taken it, and so cannot end the life of its container.
+ */
+static void binder_alloc_reclaim_begin(struct binder_alloc *alloc)
+{
+	atomic_inc(&alloc->reclaimers);
+}
+
+static void binder_alloc_reclaim_end(struct binder_alloc *alloc)
+{
+	/* Pairs with wait_var_event() in binder_alloc_deferred_release() */
+	if (atomic_dec_and_test(&alloc->reclaimers))
+		wake_up_var(&alloc->reclaimers);
+	/* @alloc may be gone from here on. */
+}
+
+/**
+ * binder_alloc_free_page() - list_lru walk callback: reclaim one page
+ * @item:   &binder_page_mdata.lru of an unused page
+ * @lru:    the list @item is on
+ * @lock:   the list's lock, held on entry and on return
+ * @cb_arg: unused
+ *
+ * See "Reclaiming pages" above for what happens to the page. The alloc
+ * lock is held from taking the page off the list until its PTE is zapped
+ * and its slot cleared, so a new buffer cannot claim the page half-way
+ * (see "Reclaim versus reuse").
+ *
+ * Return: %LRU_REMOVED_RETRY if the page was freed (@lock was dropped and
+ * retaken), %LRU_SKIP if it was left on the list
+ */
+enum lru_status binder_alloc_free_page(struct list_head *item,
+				       struct list_lru_one *lru,
+				       spinlock_t *lock, void *cb_arg)
+	__must_hold(lock)
+{
+	struct binder_page_mdata *mdata =
+		container_of(item, struct binder_page_mdata, lru);
+	struct binder_alloc *alloc = mdata->alloc;
+	unsigned long index = mdata->page_index;
+	unsigned long addr = alloc->buffer + index * PAGE_SIZE;
+	struct mm_struct *mm = alloc->mm;
+	struct binder_vma_lock vl = { };
+	enum binder_reclaim_action action;
+	struct page *page;
+	bool mm_alive, sole;
+
+	/*
+	 * While @item is on the list, binder_alloc_deferred_release() has
+	 * not freed @alloc: it needs @lock to take the page off. Pin it
+	 * for what follows, where @lock is dropped.
+	 */
+	binder_alloc_reclaim_begin(alloc);
+	mm_alive = mmget_not_zero(mm);
+	if (mm_alive && !binder_vma_trylock_read(mm, addr, &vl)) {
+		atomic_long_inc(&alloc->stats.skipped_busy);
+		goto out_mmput;
+	}
+	if (!mutex_trylock(&alloc->mutex)) {
+		atomic_long_inc(&alloc->stats.skipped_busy);
+		goto out_unlock_vma;
+	}
+
+	action = binder_reclaim_action(alloc, vl.vma, mm_alive);
+	if (action == BINDER_RECLAIM_SKIP) {
+		mutex_unlock(&alloc->mutex);
+		goto out_unlock_vma;
+	}
+
+	list_lru_isolate(lru, item);
+	page = binder_alloc_take_page_locked(alloc, index);
+	spin_unlock(lock);
+
+	if (action == BINDER_RECLAIM_ZAP_AND_FREE)
+		binder_reclaim_zap_page(alloc, vl.vma, index);
+	atomic_long_inc(&alloc->stats.reclaimed);
+	atomic_long_inc(&binder_alloc_reclaims);
+	mutex_unlock(&alloc->mutex);
+
+	binder_vma_unlock_read(mm, &vl);
+	if (mm_alive)
+		mmput_async(mm);
+	/* a PTE we could not reach keeps the page: it is not freed yet */
+	sole = page_ref_count(page) == 1;
+	binder_alloc_free_page_and_mdata(page);
+	binder_alloc_reclaim_end(alloc);
+	/*
+	 * Tell the reclaimer what it got. kswapd counts a run that freed
+	 * nothing it knows of as a failure and, after MAX_RECLAIM_RETRIES
+	 * of them, stops waking for the node; direct reclaim without
+	 * progress heads for the OOM killer. Neither sees pages a shrinker
+	 * frees unless they are accounted here.
+	 */
+	if (sole)
+		mm_account_reclaimed_pages(1);
+
+	spin_lock(lock);
+	return LRU_REMOVED_RETRY;
+
+out_unlock_vma:
+	binder_vma_unlock_read(mm, &vl);
+out_mmput:
+	if (mm_alive)
+		mmput_async(mm);
+	binder_alloc_reclaim_end(alloc);
+	return LRU_SKIP;
 }
 
 /* ---------------------------------------------------------------------
@@ -1575,7 +1817,6 @@ VISIBLE_IF_KUNIT void __binder_alloc_init(struct binder_alloc *alloc,
 	INIT_LIST_HEAD(&alloc->buffers);
 	alloc->freelist = freelist;
 }
-EXPORT_SYMBOL_IF_KUNIT(__binder_alloc_init);
 
 /**
  * binder_alloc_init() - initialise a binder_alloc at open
@@ -1748,6 +1989,28 @@ void binder_alloc_print_pages(struct seq_file *m,
 		   atomic_long_read(&stats->skipped_busy),
 		   atomic_long_read(&stats->skipped_no_vma),
 		   atomic_long_read(&stats->foreign_vma));
+}
+
+/**
+ * binder_alloc_pages_show() - the pages of all processes, for debugfs
+ * @m:      seq_file of /sys/kernel/debug/binder_alloc/pages
+ * @unused: unused
+ *
+ * The pages the allocator owns, how many of them are unused (on the
+ * freelist), and how many were ever installed and reclaimed. Tests use it
+ * to see that every page comes back once every binder process is gone.
+ *
+ * Return: 0
+ */
+int binder_alloc_pages_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "pages_owned: %ld\n", binder_alloc_pages_owned());
+	seq_printf(m, "pages_lru: %lu\n", list_lru_count(&binder_freelist));
+	seq_printf(m, "pages_installed: %ld\n",
+		   atomic_long_read(&binder_alloc_installs));
+	seq_printf(m, "pages_reclaimed: %ld\n",
+		   atomic_long_read(&binder_alloc_reclaims));
+	return 0;
 }
 
 /**

@@ -17,7 +17,6 @@
 #include <linux/types.h>
 #include <uapi/linux/android/binder.h>
 
-extern struct list_lru binder_freelist;
 struct binder_transaction;
 struct seq_file;
 
@@ -64,21 +63,6 @@ struct binder_buffer {
 	size_t extra_buffers_size;
 	unsigned long user_data;
 	int pid;
-};
-
-/**
- * struct binder_shrinker_mdata - what the shrinker needs to know of a page
- * @lru:        link in the freelist while the page is installed but unused
- * @alloc:      the binder_alloc the page belongs to
- * @page_index: index of the page in &binder_alloc.pages
- *
- * Hung from page->private of every installed page; allocated and freed
- * together with the page, so pages that were never installed cost nothing.
- */
-struct binder_shrinker_mdata {
-	struct list_head lru;
-	struct binder_alloc *alloc;
-	unsigned long page_index;
 };
 
 /**
@@ -161,9 +145,6 @@ struct binder_alloc {
  */
 static inline void binder_selftest_alloc(struct binder_alloc *alloc) {}
 
-enum lru_status binder_alloc_free_page(struct list_head *item,
-				       struct list_lru_one *lru,
-				       spinlock_t *lock, void *cb_arg);
 struct binder_buffer *binder_alloc_new_buf(struct binder_alloc *alloc,
 					   size_t data_size,
 					   size_t offsets_size,
@@ -224,8 +205,17 @@ int binder_alloc_copy_from_buffer(struct binder_alloc *alloc,
 				  size_t bytes);
 
 /*
- * Shared between binder_alloc.c and binder_shrinker.c; not for binder.c.
+ * Not for binder.c: what binder_shrinker.c uses of binder_alloc.c (the
+ * freelist, the walk callback, the debugfs summary), and the mapped flag,
+ * which the KUnit suite reads too.
  */
+
+extern struct list_lru binder_freelist;
+
+enum lru_status binder_alloc_free_page(struct list_head *item,
+				       struct list_lru_one *lru,
+				       spinlock_t *lock, void *cb_arg);
+int binder_alloc_pages_show(struct seq_file *m, void *unused);
 
 /**
  * binder_alloc_is_mapped() - is the buffer space mapped right now?
@@ -242,45 +232,10 @@ static inline bool binder_alloc_is_mapped(struct binder_alloc *alloc)
 	return smp_load_acquire(&alloc->mapped);
 }
 
-/**
- * binder_alloc_vma_is_ours() - is @vma the binder mapping of @alloc?
- * @alloc: binder_alloc that owns the buffer space
- * @vma:   a VMA found at an address of the buffer space, locked for read
- *
- * Checks identity positively: binder.c sets vm_ops and vm_private_data
- * before calling binder_alloc_mmap_handler(), which records them. A VMA
- * that another mmap put in place of ours after munmap (anonymous memory,
- * or another binder_proc's mapping) fails the check.
- *
- * Return: %true if @vma maps (part of) @alloc's buffer space
+/*
+ * For the KUnit suite only (VISIBLE_IF_KUNIT in binder_alloc.c). The suite
+ * is linked into the binder module, so nothing needs exporting.
  */
-static inline bool binder_alloc_vma_is_ours(struct binder_alloc *alloc,
-					    struct vm_area_struct *vma)
-{
-	return vma->vm_ops == alloc->vm_ops &&
-	       vma->vm_private_data == alloc->vm_private_data;
-}
-
-/**
- * struct binder_vma_lock - how the VMA at an address is held for read
- * @vma:         the VMA found, or NULL
- * @mmap_locked: %true if mmap_lock is held for read, %false if @vma's
- *               per-VMA lock is (or nothing, when @vma is NULL)
- */
-struct binder_vma_lock {
-	struct vm_area_struct *vma;
-	bool mmap_locked;
-};
-
-bool binder_vma_trylock_read(struct mm_struct *mm, unsigned long addr,
-			     struct binder_vma_lock *vl);
-void binder_vma_unlock_read(struct mm_struct *mm, struct binder_vma_lock *vl);
-void binder_alloc_free_page_and_mdata(struct page *page);
-long binder_alloc_pages_owned(void);
-long binder_alloc_pages_installed(void);
-struct page *binder_alloc_take_page_locked(struct binder_alloc *alloc,
-					   unsigned long index);
-
 #if IS_ENABLED(CONFIG_KUNIT)
 void __binder_alloc_init(struct binder_alloc *alloc,
 			 struct list_lru *freelist);
@@ -290,6 +245,8 @@ struct page *binder_alloc_installed_page(struct binder_alloc *alloc,
 					 unsigned long index);
 void binder_reclaim_zap_page(struct binder_alloc *alloc,
 			     struct vm_area_struct *vma, unsigned long index);
+void binder_alloc_free_page_and_mdata(struct page *page);
+long binder_alloc_pages_owned(void);
 
 /**
  * struct binder_alloc_reclaim_counts - &binder_alloc.stats, read at once

@@ -113,7 +113,7 @@ bool alloc_freed;	/* the binder_proc holding the alloc was kfree()d */
 
 /* pages */
 byte ref[NP + 1];	/* page refcount: the allocator's plus one per PTE */
-bool md[NP + 1];	/* binder_shrinker_mdata allocated */
+bool md[NP + 1];	/* binder_page_mdata allocated */
 byte mdi[NP + 1];	/* its page_index */
 
 /* the mm */
