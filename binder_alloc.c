@@ -641,9 +641,25 @@ static void binder_lru_freelist_del(struct binder_alloc *alloc,
 /* ---------------------------------------------------------------------
  * Locking the binder VMA for read
  *
- * Per-VMA locks where the kernel has them and binder is built in; mmap_lock
- * for read on UML (no per-VMA locks) and for modular binder, because 6.12
- * does not export lock_vma_under_rcu() to modules.
+ * One contract, two bodies side by side: the per-VMA lock where the kernel
+ * has one and binder is built in, mmap_lock for read otherwise (UML has no
+ * per-VMA locks; 6.12 does not export lock_vma_under_rcu() to modules).
+ * BINDER_PER_VMA_LOCK in binder_alloc.h says which.
+ *
+ * binder_vma_lock_read() may sleep, binder_vma_trylock_read() never does
+ * (reclaim). Either leaves in @vl the VMA at the address, held for read,
+ * or NULL if there is no VMA there that could be had without waiting; a
+ * caller that finds NULL inserts and zaps nothing. Only
+ * binder_vma_trylock_read() can fail: %false means the lock was
+ * contended, nothing is held and the caller should come back later.
+ * After %true (and always after binder_vma_lock_read()), @vl goes to
+ * binder_vma_unlock_read().
+ *
+ * How sure NULL is depends on the lock: under mmap_lock, vma_lookup() is
+ * exact, so NULL means no VMA; lock_vma_under_rcu() also fails while a
+ * writer holds the VMA, so for the per-VMA trylock NULL means "no VMA, or
+ * one being changed" (the blocking lock then asks mmap_lock; the trylock
+ * cannot, as the only remedy is to wait).
  */
 
 /**
@@ -671,15 +687,28 @@ static bool binder_alloc_vma_is_ours(struct binder_alloc *alloc,
 	       vma->vm_private_data == alloc->vm_private_data;
 }
 
-static void binder_vma_lookup_locked(struct mm_struct *mm, unsigned long addr,
-				     struct binder_vma_lock *vl)
+/*
+ * What inserting into or zapping from @vl->vma relies on: it is held for
+ * read, by whichever lock @vl says. Like assert_fault_locked().
+ */
+static void binder_vma_assert_locked(const struct binder_vma_lock *vl)
+{
+	if (vl->mmap_locked)
+		mmap_assert_locked(vl->vma->vm_mm);
+	else
+		vma_assert_locked(vl->vma);
+}
+
+/* Under mmap_lock for read, the lookup is exact. */
+static void binder_vma_lookup(struct mm_struct *mm, unsigned long addr,
+			      struct binder_vma_lock *vl)
 {
 	mmap_assert_locked(mm);
 	vl->vma = vma_lookup(mm, addr);
 	vl->mmap_locked = true;
 }
 
-#if defined(CONFIG_PER_VMA_LOCK) && !defined(MODULE)
+#if BINDER_PER_VMA_LOCK
 
 static void binder_vma_lock_read(struct mm_struct *mm, unsigned long addr,
 				 struct binder_vma_lock *vl)
@@ -691,22 +720,10 @@ static void binder_vma_lock_read(struct mm_struct *mm, unsigned long addr,
 
 	/* No VMA, or one being changed: mmap_lock tells which. */
 	mmap_read_lock(mm);
-	binder_vma_lookup_locked(mm, addr, vl);
+	binder_vma_lookup(mm, addr, vl);
 }
 
-/**
- * binder_vma_trylock_read() - lock the VMA at an address without sleeping
- * @mm:   mm to look in; the caller holds a reference on its users
- * @addr: address in the VMA
- * @vl:   filled in: the VMA, or NULL, and how it is held
- *
- * lock_vma_under_rcu() is itself a trylock, and the only remedy for its
- * failing (a writer) is to wait, which reclaim must not do; so there is no
- * mmap_read_trylock() fallback here. A NULL VMA means "none, or one that
- * is being changed".
- *
- * Return: %true; @vl must be passed to binder_vma_unlock_read()
- */
+/* lock_vma_under_rcu() is itself the trylock: never contended, maybe NULL. */
 static bool binder_vma_trylock_read(struct mm_struct *mm, unsigned long addr,
 				    struct binder_vma_lock *vl)
 {
@@ -721,37 +738,20 @@ static void binder_vma_lock_read(struct mm_struct *mm, unsigned long addr,
 				 struct binder_vma_lock *vl)
 {
 	mmap_read_lock(mm);
-	binder_vma_lookup_locked(mm, addr, vl);
+	binder_vma_lookup(mm, addr, vl);
 }
 
-/**
- * binder_vma_trylock_read() - lock the VMA at an address without sleeping
- * @mm:   mm to look in; the caller holds a reference on its users
- * @addr: address in the VMA
- * @vl:   filled in: the VMA, or NULL, and how it is held
- *
- * Takes mmap_lock for read if it is free. A NULL VMA then means there is
- * no VMA at @addr.
- *
- * Return: %false if mmap_lock is contended; else %true, and @vl must be
- * passed to binder_vma_unlock_read()
- */
 static bool binder_vma_trylock_read(struct mm_struct *mm, unsigned long addr,
 				    struct binder_vma_lock *vl)
 {
 	if (!mmap_read_trylock(mm))
 		return false;
-	binder_vma_lookup_locked(mm, addr, vl);
+	binder_vma_lookup(mm, addr, vl);
 	return true;
 }
 
 #endif
 
-/**
- * binder_vma_unlock_read() - drop what binder_vma_trylock_read() took
- * @mm: mm passed to the lock function
- * @vl: lock state the lock function filled in
- */
 static void binder_vma_unlock_read(struct mm_struct *mm,
 				   struct binder_vma_lock *vl)
 {
@@ -845,6 +845,7 @@ static int binder_insert_batch(struct binder_alloc *alloc,
 			ret = -ESRCH;
 			break;
 		}
+		binder_vma_assert_locked(&vl);
 		ret = vm_insert_page(vl.vma, addr, b->page[i]);
 		if (ret)
 			break;
@@ -1074,6 +1075,7 @@ VISIBLE_IF_KUNIT void binder_reclaim_zap_page(struct binder_alloc *alloc,
 					      struct vm_area_struct *vma,
 					      unsigned long index)
 {
+	lockdep_assert_held(&alloc->mutex);
 	KUNIT_STATIC_STUB_REDIRECT(binder_reclaim_zap_page, alloc, vma, index);
 
 	trace_binder_unmap_user_start(alloc, index);
@@ -1159,8 +1161,10 @@ enum lru_status binder_alloc_free_page(struct list_head *item,
 	page = binder_alloc_take_page_locked(alloc, index);
 	spin_unlock(lock);
 
-	if (action == BINDER_RECLAIM_ZAP_AND_FREE)
+	if (action == BINDER_RECLAIM_ZAP_AND_FREE) {
+		binder_vma_assert_locked(&vl);
 		binder_reclaim_zap_page(alloc, vl.vma, index);
+	}
 	atomic_long_inc(&alloc->stats.reclaimed);
 	atomic_long_inc(&binder_alloc_reclaims);
 	mutex_unlock(&alloc->mutex);

@@ -233,6 +233,31 @@ static inline bool binder_alloc_is_mapped(struct binder_alloc *alloc)
 }
 
 /*
+ * The lock that holds the binder VMA for read: its per-VMA lock where the
+ * kernel has them and binder is built in, mmap_lock otherwise (UML has no
+ * per-VMA locks; 6.12 does not export lock_vma_under_rcu() to modules).
+ * The one place this is decided; see "Locking the binder VMA for read" in
+ * binder_alloc.c.
+ */
+#if defined(CONFIG_PER_VMA_LOCK) && !defined(MODULE)
+#define BINDER_PER_VMA_LOCK	1
+#else
+#define BINDER_PER_VMA_LOCK	0
+#endif
+
+/**
+ * binder_alloc_uses_per_vma_lock() - which lock holds the binder VMA?
+ *
+ * For tests whose expectations differ between the two builds.
+ *
+ * Return: %true if the per-VMA lock, %false if mmap_lock
+ */
+static inline bool binder_alloc_uses_per_vma_lock(void)
+{
+	return BINDER_PER_VMA_LOCK;
+}
+
+/*
  * For the KUnit suite only (VISIBLE_IF_KUNIT in binder_alloc.c). The suite
  * is linked into the binder module, so nothing needs exporting.
  */

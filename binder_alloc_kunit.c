@@ -992,8 +992,7 @@ static void binder_alloc_test_reclaim_vma_locked_skips(struct kunit *test)
 	skipped = test_reclaim_counts(test).skipped_no_vma +
 		  test_reclaim_counts(test).skipped_busy;
 	KUNIT_EXPECT_EQ(test, skipped, 1);
-	if (IS_ENABLED(CONFIG_PER_VMA_LOCK) &&
-	    !IS_MODULE(CONFIG_ANDROID_BINDER_IPC))
+	if (binder_alloc_uses_per_vma_lock())
 		KUNIT_EXPECT_EQ_MSG(test,
 				    test_reclaim_counts(test).skipped_no_vma,
 				    1, "per-VMA lock failure while mapped");
