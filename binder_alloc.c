@@ -40,79 +40,106 @@
  * once it holds the page, whatever happens to the PTE: the kernel always
  * reads and writes a buffer through the pages it installed for it.
  *
- * Locking
- * =======
+ * The locking rules, and why reclaim is safe against reuse and teardown,
+ * are the DOC: sections below; Documentation/binder_alloc.rst includes
+ * them.
+ */
+
+/**
+ * DOC: Locking
  *
- * alloc->mutex (the "alloc lock") protects the buffer space (the buffers
- * list, both rb-trees, free_async_space, oneway_spam_detected, pages_high)
- * and every change of a page's state except those of a claim (absent ->
- * claimed -> in use or absent), which the slot's cmpxchg() and xchg()
- * decide among installers without a lock. It is a mutex, not a spinlock,
- * because the shrinker must hold it across zap_page_range_single() (see
- * "Reclaim versus reuse" below).
+ * .. list-table:: The allocator's locks, outermost first
+ *    :header-rows: 1
+ *    :widths: 22 43 35
  *
- * The binder VMA is held for read, by its per-VMA lock where the kernel
- * has one and binder is built in (lock_vma_under_rcu() is not exported to
- * modules in 6.12), else by mmap_lock for read, while a page is inserted
- * into it or zapped from it. Never for write: installers of different pages
- * and page faults elsewhere in the process run in parallel.
+ *    * - Lock
+ *      - Protects
+ *      - Order, and who takes it
+ *    * - ``mmap_lock`` for write
+ *      - The mm's VMAs; the mm core holds it around mmap, munmap and
+ *        mremap (munmap downgrades it to read before it calls
+ *        ``close()``).
+ *      - Outermost. binder_alloc_mmap_handler() and ``close()``
+ *        (binder_alloc_vma_close()) run under it; the allocator never
+ *        takes it for write.
+ *    * - The binder VMA for read: its per-VMA lock, or ``mmap_lock`` for
+ *        read (``BINDER_PER_VMA_LOCK`` says which)
+ *      - The VMA at an address while a page is inserted into it or zapped
+ *        from it: munmap cannot detach and zap it meanwhile. Not the
+ *        mapped flag, which ``close()`` of another piece of the VMA can
+ *        clear. binder_vma_assert_locked() states it.
+ *      - Outermost, in place of the above. Installers take it with
+ *        binder_vma_lock_read(), without the alloc lock; the shrinker
+ *        only with binder_vma_trylock_read().
+ *    * - ``alloc->mutex``, the alloc lock
+ *      - The buffer space (``buffers``, both rb-trees,
+ *        ``free_async_space``, ``oneway_spam_detected``, ``pages_high``),
+ *        the one-time mmap claim (``buffer_size``), and every change of a
+ *        page's state except a claim's: freelist membership and emptying
+ *        a slot. Every function whose name ends in ``_locked`` is
+ *        called with it held and asserts it (binder_vma_assert_locked()
+ *        is an assertion of the VMA lock, as mmap_assert_locked() is).
+ *      - Inside the VMA lock. Everything in binder_alloc.c but page
+ *        installation and the copy helpers; the shrinker only by
+ *        mutex_trylock(), and holds it across the zap.
+ *    * - ``list_lru`` node spinlock
+ *      - The freelist of one NUMA node.
+ *      - Innermost. list_lru_add() and list_lru_del() under the alloc
+ *        lock; list_lru_walk() holds it around binder_alloc_free_page().
+ *    * - None: the page slot, ``alloc->pages[i]``
+ *      - Which installer installs a page: cmpxchg() claims an empty
+ *        slot, xchg() publishes the page (or gives the claim up).
+ *      - Installers, without the alloc lock; see "Installing pages".
  *
- * The list_lru has its own per-node spinlock, taken inside list_lru_add()
- * and list_lru_del() and held by list_lru_walk() around the shrinker's
- * callback.
+ * Order, outermost first::
  *
- * Lock order, outermost first:
- *
- *   mmap_lock (write, for mmap and munmap) or binder VMA lock (read)
+ *   mmap_lock (write: mmap, munmap) or binder VMA lock (read)
  *     alloc->mutex
- *       list_lru node lock
+ *       list_lru node spinlock
  *
- * The shrinker's callback starts with the list_lru lock held, which is the
- * wrong end of this order, and must never block in reclaim anyway: it only
- * trylocks the VMA (mmap_read_trylock() where per-VMA locks are not
- * available) and the alloc lock, and skips the page when either is busy.
+ * The shrinker's callback enters with the list_lru spinlock held, the
+ * wrong end of this order, and reclaim must never wait anyway: it only
+ * trylocks the VMA and the alloc lock, and skips the page when either is
+ * busy. It drops the list_lru lock before the zap (which may sleep, hence
+ * a mutex for the alloc lock) and takes it again before returning
+ * ``LRU_REMOVED_RETRY``. Page installation takes the VMA lock but never
+ * the alloc lock. Memory is never allocated under the alloc lock: buffer
+ * structs, the page array and pages are all allocated before it is
+ * taken. A page fault in the binder VMA takes nothing of ours: binder's
+ * ``fault()`` returns ``VM_FAULT_SIGBUS``.
  *
- * close() of the binder VMA runs with mmap_lock held for write or, in
- * munmap, already downgraded to read; it only clears alloc->mapped (for a
- * VMA of our own mm: binder_alloc_vma_close()), which nothing relies on
- * staying put under the VMA lock.
+ * ``close()`` of the binder VMA runs with ``mmap_lock`` held for write or,
+ * in munmap, already downgraded to read. It only clears ``alloc->mapped``
+ * (for a VMA of our own mm: binder_alloc_vma_close()); nothing relies on
+ * the flag staying put under the VMA lock, and once clear it stays clear.
  *
- * Release/acquire pairs:
- *  - alloc->mapped: set by binder_alloc_mmap_handler() after the buffer
- *    space is initialised; binder_alloc_is_mapped() readers see it whole.
- *  - alloc->pages: the array is published once, on first use.
- *  - alloc->pages[i]: an installer publishes the page after inserting it,
- *    so a reader that finds it also finds the page's metadata initialised.
- *  - alloc->reclaimers: a reclaimer's last touch of the binder_alloc is
- *    its decrement; teardown waits for the count to reach zero.
+ * Release and acquire pairs:
  *
- * Reclaim versus reuse
- * ====================
+ * .. list-table::
+ *    :header-rows: 1
+ *    :widths: 22 43 35
  *
- * Installation runs without the alloc lock. Were the shrinker to clear a
- * slot and drop the alloc lock before zapping the PTE, a new buffer could
- * claim the page in between and find the old PTE still there: its
- * vm_insert_page() fails with -EBUSY and so does the transaction, or, if
- * the user zapped the old PTE first, the shrinker's late zap removes the
- * new page's PTE. (Before slots were claimed, the installer adopted the
- * PTE's page on -EBUSY and then lost it to the shrinker's free.) The
- * shrinker therefore holds the alloc lock from taking the page off the
- * freelist until the PTE is zapped and the slot cleared; a claimant either
- * takes the page off the freelist before that (and the shrinker never sees
- * it) or finds the slot empty and the PTE gone afterwards.
+ *    * - Variable
+ *      - Written (release)
+ *      - Read (acquire)
+ *    * - ``alloc->mapped``
+ *      - End of binder_alloc_mmap_handler(), after the space is
+ *        initialised
+ *      - binder_alloc_is_mapped()
+ *    * - ``alloc->pages``
+ *      - binder_alloc_ensure_page_array(), once
+ *      - binder_alloc_ensure_page_array(), binder_alloc_installed_page()
+ *    * - ``alloc->pages[i]``
+ *      - binder_publish_slot(), by xchg(), after the page and its
+ *        metadata are set up
+ *      - binder_alloc_slot()
+ *    * - ``alloc->reclaimers``
+ *      - binder_alloc_reclaim_end(), by atomic_dec_and_test(), its last
+ *        access to the alloc
+ *      - binder_alloc_deferred_release(), by wait_var_event()
  *
- * Reclaim versus teardown
- * =======================
- *
- * binder.c frees the binder_alloc (with its binder_proc) right after
- * binder_alloc_deferred_release(). A reclaimer that found one of its pages
- * on the freelist may still be at work then: in the outcomes that free
- * without a zap nothing else pins the alloc, and mutex_unlock() may touch
- * the mutex after teardown, queued on it, has already taken it. So the
- * callback counts itself in alloc->reclaimers while it holds the list_lru
- * lock with the page on the list (teardown cannot have passed that page
- * yet) and counts itself out as its very last access; teardown waits for
- * the count to drain once the last page is off the list.
+ * Emptying a slot needs no barrier: it happens under the alloc lock, and
+ * only while no buffer uses the page and no installer claims it.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -201,6 +228,8 @@ static void binder_insert_free_buffer(struct binder_alloc *alloc,
 	struct rb_node **p = &alloc->free_buffers.rb_node;
 	struct rb_node *parent = NULL;
 
+	lockdep_assert_held(&alloc->mutex);
+
 	while (*p) {
 		struct binder_buffer *buffer;
 
@@ -220,6 +249,8 @@ static void binder_insert_allocated_buffer(struct binder_alloc *alloc,
 {
 	struct rb_node **p = &alloc->allocated_buffers.rb_node;
 	struct rb_node *parent = NULL;
+
+	lockdep_assert_held(&alloc->mutex);
 
 	while (*p) {
 		struct binder_buffer *buffer;
@@ -578,9 +609,15 @@ static struct page *binder_alloc_own_page_locked(struct binder_alloc *alloc,
 	return WARN_ON_ONCE(page == BINDER_PAGE_CLAIMED) ? NULL : page;
 }
 
-/* @buffer is being freed: its own pages become unused. */
-static void binder_lru_freelist_add(struct binder_alloc *alloc,
-				    struct binder_buffer *buffer)
+/*
+ * @buffer has just been allocated (@in_use) or is being freed: its own
+ * pages come off the freelist, or go on the freelist of their node. A
+ * page whose installation failed or never got this far has nothing to
+ * move.
+ */
+static void binder_update_own_pages_locked(struct binder_alloc *alloc,
+					   struct binder_buffer *buffer,
+					   bool in_use)
 {
 	unsigned long first, last, addr;
 
@@ -590,51 +627,30 @@ static void binder_lru_freelist_add(struct binder_alloc *alloc,
 	if (first >= last)
 		return;
 
-	trace_binder_update_page_range(alloc, false, first, last);
+	trace_binder_update_page_range(alloc, in_use, first, last);
 
 	for (addr = first; addr < last; addr += PAGE_SIZE) {
 		unsigned long index = binder_alloc_page_index(alloc, addr);
 		struct page *page = binder_alloc_own_page_locked(alloc, index);
+		struct list_head *lru;
 
-		/* Installation failed or never got this far. */
+		if (in_use)
+			alloc->pages_high = max(alloc->pages_high, index + 1);
 		if (!page)
 			continue;
+		lru = binder_page_lru(page);
 
-		trace_binder_free_lru_start(alloc, index);
-		WARN_ON_ONCE(!list_lru_add(alloc->freelist,
-					   binder_page_lru(page),
-					   page_to_nid(page), NULL));
-		trace_binder_free_lru_end(alloc, index);
-	}
-}
-
-/* @buffer has just been allocated: its own pages come into use. */
-static void binder_lru_freelist_del(struct binder_alloc *alloc,
-				    struct binder_buffer *buffer)
-{
-	unsigned long first, last, addr;
-
-	lockdep_assert_held(&alloc->mutex);
-
-	binder_buffer_own_pages(alloc, buffer, &first, &last);
-	if (first >= last)
-		return;
-
-	trace_binder_update_page_range(alloc, true, first, last);
-
-	for (addr = first; addr < last; addr += PAGE_SIZE) {
-		unsigned long index = binder_alloc_page_index(alloc, addr);
-		struct page *page = binder_alloc_own_page_locked(alloc, index);
-
-		alloc->pages_high = max(alloc->pages_high, index + 1);
-		if (!page)
-			continue;
-
-		trace_binder_alloc_lru_start(alloc, index);
-		WARN_ON_ONCE(!list_lru_del(alloc->freelist,
-					   binder_page_lru(page),
-					   page_to_nid(page), NULL));
-		trace_binder_alloc_lru_end(alloc, index);
+		if (in_use) {
+			trace_binder_alloc_lru_start(alloc, index);
+			WARN_ON_ONCE(!list_lru_del(alloc->freelist, lru,
+						   page_to_nid(page), NULL));
+			trace_binder_alloc_lru_end(alloc, index);
+		} else {
+			trace_binder_free_lru_start(alloc, index);
+			WARN_ON_ONCE(!list_lru_add(alloc->freelist, lru,
+						   page_to_nid(page), NULL));
+			trace_binder_free_lru_end(alloc, index);
+		}
 	}
 }
 
@@ -1034,6 +1050,48 @@ static int binder_alloc_ensure_page_array(struct binder_alloc *alloc)
  * looking for a VMA.
  */
 
+/**
+ * DOC: Reclaim versus reuse
+ *
+ * Installation runs without the alloc lock, and so the shrinker must not let
+ * a new buffer see a page half reclaimed. Suppose the shrinker cleared
+ * ``alloc->pages[i]`` and dropped the alloc lock before zapping the PTE. A
+ * new buffer could claim page *i* in that window and find the old PTE still
+ * there: its vm_insert_page() fails with ``-EBUSY``, and with it the
+ * transaction; or, had the user zapped the old PTE first, the new page is
+ * inserted and the shrinker's late zap takes its PTE away. (Before slots
+ * were claimed, the installer adopted the page behind such a PTE and lost it
+ * to the shrinker's free a moment later: a use after free of a page mapped
+ * into userspace.)
+ *
+ * So binder_alloc_free_page() holds the alloc lock from taking the page off
+ * the freelist until the PTE is zapped and the slot is cleared. Claiming a
+ * page also takes the alloc lock (binder_alloc_new_buf_locked() takes pages
+ * off the freelist under it). A claimant therefore either comes first, takes
+ * the page off the freelist and keeps it (the shrinker never sees it), or
+ * comes after, and then finds the slot empty and no PTE, so its own
+ * vm_insert_page() succeeds. This is why the alloc lock is a mutex:
+ * zap_page_range_single() may sleep.
+ */
+
+/**
+ * DOC: Reclaim versus teardown
+ *
+ * binder.c frees the binder_alloc, inside its ``binder_proc``, right after
+ * binder_alloc_deferred_release() returns. A reclaimer that found one of its
+ * pages on the freelist may still be at work then: in the outcomes that free
+ * without a zap nothing else pins the alloc, and ``mutex_unlock()`` may
+ * still touch the mutex after a waiter has taken it (its slow path takes
+ * ``wait_lock`` after releasing ownership; ``kernel/locking/mutex.c`` says
+ * it cannot end the life of the object that holds it). So the callback
+ * counts itself in ``alloc->reclaimers`` while it holds the list_lru lock
+ * with the page still on the list, where teardown cannot have passed the
+ * page yet, and counts itself out as its very last access to the alloc.
+ * binder_alloc_deferred_release() waits with wait_var_event() for the count
+ * to reach zero after the last page is off the list. The cost is an atomic
+ * increment and decrement per page reclaimed.
+ */
+
 enum binder_reclaim_action {
 	BINDER_RECLAIM_SKIP,
 	BINDER_RECLAIM_FREE,
@@ -1111,10 +1169,9 @@ static void binder_alloc_reclaim_end(struct binder_alloc *alloc)
  * @lock:   the list's lock, held on entry and on return
  * @cb_arg: unused
  *
- * See "Reclaiming pages" above for what happens to the page. The alloc
- * lock is held from taking the page off the list until its PTE is zapped
- * and its slot cleared, so a new buffer cannot claim the page half-way
- * (see "Reclaim versus reuse").
+ * See "Reclaiming pages" above for what happens to the page, and the
+ * DOC: sections "Locking", "Reclaim versus reuse" and "Reclaim versus
+ * teardown" for the locks it takes and why.
  *
  * Return: %LRU_REMOVED_RETRY if the page was freed (@lock was dropped and
  * retaken), %LRU_SKIP if it was left on the list
@@ -1317,7 +1374,7 @@ binder_alloc_new_buf_locked(struct binder_alloc *alloc, size_t size,
 	buffer->async_transaction = is_async;
 	buffer->oneway_spam_suspect = 0;
 	binder_insert_allocated_buffer(alloc, buffer);
-	binder_lru_freelist_del(alloc, buffer);
+	binder_update_own_pages_locked(alloc, buffer, true);
 
 	if (is_async) {
 		alloc->free_async_space -= size;
@@ -1431,6 +1488,8 @@ static void binder_merge_free_buffers(struct binder_alloc *alloc,
 {
 	struct binder_buffer *neighbour;
 
+	lockdep_assert_held(&alloc->mutex);
+
 	if (!list_is_last(&buffer->entry, &alloc->buffers)) {
 		neighbour = binder_buffer_next(buffer);
 		if (neighbour->free) {
@@ -1477,7 +1536,7 @@ static void binder_free_buf_locked(struct binder_alloc *alloc,
 				   alloc->free_async_space);
 	}
 
-	binder_lru_freelist_add(alloc, buffer);
+	binder_update_own_pages_locked(alloc, buffer, false);
 	rb_erase(&buffer->rb_node, &alloc->allocated_buffers);
 	buffer->free = 1;
 	binder_merge_free_buffers(alloc, buffer);

@@ -85,7 +85,7 @@ struct binder_reclaim_stats {
 
 /**
  * struct binder_alloc - per-process state of the binder allocator
- * @mutex:              the alloc lock; see "Locking" in binder_alloc.c
+ * @mutex:              the alloc lock; see "DOC: Locking" in binder_alloc.c
  * @mm:                 mm of the process that opened binder (grabbed for
  *                      the lifetime of the binder_alloc)
  * @buffer:             user address of the buffer space (start of the VMA)
@@ -116,7 +116,7 @@ struct binder_reclaim_stats {
  * mmap, torn down by binder_alloc_deferred_release().
  */
 struct binder_alloc {
-	struct mutex mutex; /* see "Locking" in binder_alloc.c */
+	struct mutex mutex; /* see "DOC: Locking" in binder_alloc.c */
 	struct mm_struct *mm;
 	unsigned long buffer;
 	struct list_head buffers;

@@ -6,10 +6,10 @@
  * Those pages stay installed in their process's mapping, on binder_freelist,
  * so that the next buffer there needs no new page. binder_alloc.c owns a
  * page's whole life: its metadata, its freelist membership and what reclaim
- * does to it (binder_alloc_free_page(), see "Reclaim" and "Locking" in
- * binder_alloc.c). This file only registers the shrinker that counts and
- * walks the freelist, and the debugfs file that sums up the pages of all
- * processes.
+ * does to it (binder_alloc_free_page(); "Reclaiming pages" and the DOC:
+ * sections in binder_alloc.c). This file only registers the shrinker that
+ * counts and walks the freelist, and the debugfs file that sums up the
+ * pages of all processes.
  */
 
 #include <linux/debugfs.h>

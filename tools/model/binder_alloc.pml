@@ -520,7 +520,7 @@ inline free_buf(b)
 	atomic {
 		/* C: binder_alloc_free_buf() */
 		mutex_lock();
-		/* C: binder_free_buf_locked(), binder_lru_freelist_add() */
+		/* C: binder_free_buf_locked(), binder_update_own_pages_locked() */
 		i = FIRST(b);
 		do
 		:: i < NS ->
@@ -558,7 +558,7 @@ proctype sender(byte b)
 			mutex_lock();
 			/* C: binder_alloc_new_buf_locked() */
 			balloc[b] = 1;
-			/* C: binder_lru_freelist_del() */
+			/* C: binder_update_own_pages_locked() */
 			i = FIRST(b);
 			do
 			:: i < NS ->

@@ -5,8 +5,13 @@
   doccheck.py REPO TREE
 
 For each Documentation/**/*.rst of REPO:
- - docutils parses it without a warning or error (Sphinx-only directives
-   and roles the kernel's docs use are accepted without being checked);
+ - each `.. kernel-doc:: drivers/android/FILE` with `:doc: TITLE` is
+   replaced by what TREE's scripts/kernel-doc extracts from REPO/FILE (the
+   tree's own file if REPO has none), as Sphinx would include it; a
+   DOC: section that yields nothing is a finding;
+ - docutils parses the result without a warning or error (Sphinx-only
+   directives and roles the kernel's docs use are accepted without being
+   checked);
  - every function it names as `name()` (the form the kernel's Sphinx turns
    into a cross-reference) exists: defined or declared in our driver files
    (REPO/*.c, *.h), or else in the C sources of TREE (the kernel tree):
@@ -60,11 +65,32 @@ def accept_sphinx():
             roles.register_local_role(name, accepted_role)
 
 
-def parse(path):
-    """docutils' warnings and errors for path, as text (empty: none)."""
+KERNEL_DOC = re.compile(r'^\.\. kernel-doc::[ \t]+(\S+)\n[ \t]+:doc:[ \t]+(.+?)[ \t]*\n', re.M)
+
+
+def expand_kernel_doc(text, repo, tree):
+    """text with each kernel-doc :doc: directive replaced by its DOC:
+    section, and the list of (file, title) sections that came out empty."""
+    empty = []
+
+    def include(m):
+        path, title = m.group(1), m.group(2)
+        ours = repo / pathlib.Path(path).name
+        src = ours if path.startswith('drivers/android/') and ours.exists() else tree / path
+        run = subprocess.run(['perl', str(tree / 'scripts/kernel-doc'), '-rst',
+                              '-function', title, str(src)],
+                             capture_output=True, text=True, errors='replace')
+        if not run.stdout.strip():
+            empty.append((path, title))
+        return run.stdout + '\n'
+    return KERNEL_DOC.sub(include, text), empty
+
+
+def parse(path, text):
+    """docutils' warnings and errors for text (of path), as text (empty: none)."""
     stream = io.StringIO()
     docutils.core.publish_doctree(
-        path.read_text(), source_path=str(path),
+        text, source_path=str(path),
         settings_overrides={'report_level': 2, 'halt_level': 5,
                             'warning_stream': stream, 'input_encoding': 'utf-8',
                             'file_insertion_enabled': False})
@@ -118,14 +144,17 @@ def main():
         tap(True, 'documentation # SKIP no Documentation/*.rst in the repo')
     for doc in docs:
         rel = doc.relative_to(repo)
+        text, empty = expand_kernel_doc(doc.read_text(), repo, tree)
+        tap(not empty, f'{rel}: each kernel-doc :doc: section it includes has text',
+            [f'scripts/kernel-doc finds no "DOC: {t}" in {p}' for p, t in empty])
         try:
-            problems = parse(doc)
+            problems = parse(doc, text)
         except Exception as e:      # docutils gave up: that is a finding too
             problems = f'{type(e).__name__}: {e}'
         tap(not problems, f'{rel}: docutils parses it without warnings',
             problems.rstrip().splitlines())
 
-        named = set(NAMED.findall(doc.read_text()))
+        named = set(NAMED.findall(text))
         in_ours = definitions(named, our_lines) if named else set()
         rest = named - in_ours
         first = [tree / d for d in FIRST if (tree / d).is_dir()]
