@@ -29,9 +29,11 @@
  *                     carved, with cmpxchg(); one installer wins.
  * claimed -> in use:  binder_publish_slot() publishes the inserted page.
  * claimed -> absent:  binder_publish_slot(), when installation failed.
- * in use -> unused:   binder_free_buf_locked().
+ * in use -> unused:   binder_free_buf_locked(), through
+ *                     binder_update_own_pages_locked().
  * unused -> in use:   binder_alloc_new_buf_locked() takes the page off the
- *                     freelist; no installation is needed.
+ *                     freelist (binder_update_own_pages_locked()); no
+ *                     installation is needed.
  * unused -> absent:   the shrinker, binder_alloc_free_page().
  * any -> absent:      binder_alloc_deferred_release(), when no buffer and
  *                     no installer is left.
@@ -40,9 +42,10 @@
  * once it holds the page, whatever happens to the PTE: the kernel always
  * reads and writes a buffer through the pages it installed for it.
  *
- * The locking rules, and why reclaim is safe against reuse and teardown,
- * are the DOC: sections below; Documentation/binder_alloc.rst includes
- * them.
+ * The locking rules are "DOC: Locking" below; what reclaim does, and why
+ * it is safe against reuse and teardown, "DOC: Reclaim", "DOC: Reclaim
+ * versus reuse" and "DOC: Reclaim versus teardown" further down.
+ * Documentation/binder_alloc.rst includes them.
  */
 
 /**
@@ -1010,44 +1013,86 @@ static int binder_alloc_ensure_page_array(struct binder_alloc *alloc)
 
 /* ---------------------------------------------------------------------
  * Reclaiming pages
+ */
+
+/**
+ * DOC: Reclaim
  *
- * A page that no buffer uses stays installed in its process's mapping, on
- * binder_freelist, so that the next buffer there needs no new page. Under
- * memory pressure the "android-binder" shrinker walks the list and frees
- * such pages, zapping them from the binder VMA first.
+ * The ``android-binder`` shrinker (``binder_shrinker.c``) counts and walks
+ * the freelist per NUMA node. list_lru_walk() calls binder_alloc_free_page()
+ * (in ``binder_alloc.c``) for each page with the list's spinlock held. The
+ * callback cannot block, so it only trylocks: first the VMA at the page's
+ * address (see below), then the alloc lock. What it does next depends on
+ * what it found at the address and on binder_alloc_is_mapped():
  *
- * The walk calls binder_alloc_free_page() with the list_lru node lock held.
- * From there it only trylocks: the VMA at the page's address (per-VMA lock,
- * or mmap_lock where per-VMA locks are unavailable), then the alloc lock.
- * What it does next depends on what it found at the address and on
- * binder_alloc_is_mapped():
+ * ================== ====== ============================
+ * found at address   mapped outcome
+ * ================== ====== ============================
+ * our VMA            either zap the PTE, free
+ * another VMA        either free, VMA untouched
+ * no VMA             no     free
+ * no VMA             yes    skip (``LRU_SKIP``)
+ * ================== ====== ============================
  *
- *   our VMA                 zap the PTE, free the page.
- *   another VMA             munmap and a new mmap put it there; our PTE
- *                           went with the old VMA. Free the page, never
- *                           touching the stranger.
- *   no VMA, not mapped      nothing of ours maps the page here: free it.
- *   no VMA, still mapped    the VMA lock failed transiently (a writer, or
- *                           a munmap that has not reached close() yet):
- *                           skip the page, a later walk will get it.
+ * *Our VMA.* binder_alloc_vma_is_ours() compares the VMA's ``vm_ops`` and
+ * ``vm_private_data`` with what binder_alloc_mmap_handler() recorded
+ * (binder.c sets both before calling it). The PTE is zapped with
+ * zap_page_range_single() and the page freed. This also covers what is left
+ * of our VMA after a partial munmap, where the mapped flag is already clear
+ * but our pages are still mapped.
  *
- * The mapped flag can change under us (close() of another piece of our
- * VMA, or munmap after it downgraded mmap_lock); nothing here relies on
- * it staying put, only on these facts:
- *  - a binder_alloc is mapped once in its life: once clear, the flag
- *    stays clear and nothing is ever installed again;
- *  - "our VMA" is decided positively by binder_alloc_vma_is_ours(), and a
- *    VMA that has been closed has the mm's dummy vm_ops, so it is never
- *    ours: after a partial munmap the rest of our VMA still maps pages
- *    although the flag is clear, and zapping them there is right;
- *  - every PTE holds a reference of its own on its page: freeing the
- *    allocator's reference while some PTE we could not reach still maps
- *    the page (a moved or forked copy of our VMA) leaves the page to that
- *    PTE, and it is freed when the PTE goes.
+ * *Another VMA.* The process unmapped the buffer space and mapped something
+ * else there: anonymous memory, or another binder device's mapping. Our PTE
+ * went away with our VMA at munmap time. The page is freed; the stranger's
+ * VMA is not touched. Stock 6.12 and later upstream kernels skip such pages
+ * and so keep them until the process exits.
+ *
+ * *No VMA, not mapped.* Nothing maps the page: free it.
+ *
+ * *No VMA, still mapped.* ``lock_vma_under_rcu()`` fails while a writer
+ * holds the VMA, and a munmap detaches the VMA before it calls ``close()``.
+ * Either way our PTE may still be there, so the page is skipped and a later
+ * walk will get it.
+ *
+ * The mapped flag only ever goes from set to clear, so a page judged
+ * unmapped stays so. Where per-VMA locks are unavailable,
+ * mmap_read_trylock() is used instead and vma_lookup() under it is exact:
+ * "no VMA" really means none, and a busy ``mmap_lock`` is a skip of its own.
+ *
+ * The flag can change while the callback holds the VMA lock: ``close()`` of
+ * another piece of our VMA (after a partial munmap, or an mremap that
+ * shrinks it) runs under that piece's locks, and munmap calls ``close()``
+ * after it has downgraded ``mmap_lock`` to read. Nothing relies on the flag
+ * staying put; each outcome is safe for these reasons:
+ *
+ * - a binder_alloc is mapped once in its life, so once the flag is clear it
+ *   stays clear, and an installer that sees it clear installs nothing (one
+ *   that saw it set may still insert into the piece of our VMA it holds
+ *   locked while another piece closes; that page is ours and is zapped with
+ *   its piece);
+ * - our VMA is recognised positively, and a VMA that has been closed has the
+ *   mm's dummy ``vm_ops`` (vma_close() sets them), so it is never taken for
+ *   ours;
+ * - every PTE holds a reference of its own on its page, so freeing the
+ *   allocator's reference while some PTE the callback did not reach still
+ *   maps the page (the rest of a partially unmapped VMA that was
+ *   write-locked when the callback looked, a copy made by
+ *   ``MREMAP_DONTUNMAP`` or by fork) leaves the page to that PTE: it is
+ *   freed when the PTE goes.
+ *
+ * A forked copy of our VMA (the process cleared ``VM_DONTCOPY`` with
+ * ``MADV_DOFORK``) calls ``close()`` on our alloc when the child unmaps it
+ * or exits. ``close()`` is not told which VMA closes, so
+ * binder_alloc_vma_close() tells them apart by context: a VMA of the alloc's
+ * own mm is closed by a task of that mm, or by exit_mmap() once the mm has
+ * no users; any other ``close()`` is of a copy in another mm and leaves the
+ * mapping alone.
  *
  * If the process has no mm users left, exit_mmap() is tearing the mapping
- * down and drops the PTEs' references itself; the page is freed without
- * looking for a VMA.
+ * down and drops the PTEs' page references itself; the callback frees the
+ * page without looking for a VMA. Dropping the allocator's reference is
+ * always safe even while a PTE still maps the page, because every PTE holds
+ * its own reference: the page lives until the last one goes.
  */
 
 /**
@@ -1169,9 +1214,9 @@ static void binder_alloc_reclaim_end(struct binder_alloc *alloc)
  * @lock:   the list's lock, held on entry and on return
  * @cb_arg: unused
  *
- * See "Reclaiming pages" above for what happens to the page, and the
- * DOC: sections "Locking", "Reclaim versus reuse" and "Reclaim versus
- * teardown" for the locks it takes and why.
+ * "DOC: Reclaim" says what happens to the page; "DOC: Locking", "DOC:
+ * Reclaim versus reuse" and "DOC: Reclaim versus teardown" say which locks
+ * it takes and why.
  *
  * Return: %LRU_REMOVED_RETRY if the page was freed (@lock was dropped and
  * retaken), %LRU_SKIP if it was left on the list
