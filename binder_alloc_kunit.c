@@ -366,7 +366,8 @@ static void binder_alloc_test_mmap_one_free_buffer(struct kunit *test)
 
 	KUNIT_EXPECT_TRUE(test, binder_alloc_is_mapped(alloc));
 	KUNIT_EXPECT_EQ(test, alloc->buffer_size, SZ_1M);
-	KUNIT_EXPECT_EQ(test, alloc->free_async_space, SZ_1M / 2);
+	KUNIT_EXPECT_EQ(test, binder_alloc_get_free_async_space(alloc),
+			SZ_1M / 2);
 	KUNIT_ASSERT_TRUE_MSG(test, list_is_singular(&alloc->buffers),
 			      "a new mapping must hold exactly one buffer");
 	buffer = list_first_entry(&alloc->buffers, struct binder_buffer, entry);
@@ -1370,7 +1371,8 @@ static void binder_alloc_test_install_failure_frees_buffer(struct kunit *test)
 	/* The buffer is gone, and so is everything it claimed. */
 	KUNIT_EXPECT_TRUE(test, list_is_singular(&alloc->buffers));
 	KUNIT_EXPECT_EQ(test, binder_alloc_get_allocated_count(alloc), 0);
-	KUNIT_EXPECT_EQ(test, alloc->free_async_space, SZ_64K / 2);
+	KUNIT_EXPECT_EQ(test, binder_alloc_get_free_async_space(alloc),
+			SZ_64K / 2);
 	for (i = 0; i < 2; i++)
 		assert_page_state(test, i, PAGE_ON_LRU, "after failure");
 	for (i = 2; i < SZ_64K / PAGE_SIZE; i++)
@@ -1709,7 +1711,7 @@ static void binder_alloc_test_async_space_accounting(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ_MSG(test, n, fits, "async buffers of 8 bytes in %zu",
 			    space / 2);
-	KUNIT_EXPECT_EQ(test, alloc->free_async_space, 0);
+	KUNIT_EXPECT_EQ(test, binder_alloc_get_free_async_space(alloc), 0);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(test_new_buf(test, 0, true)), -ENOSPC);
 
 	/* Sync buffers may still use the other half. */
@@ -1720,8 +1722,8 @@ static void binder_alloc_test_async_space_accounting(struct kunit *test)
 
 	for (i = 0; i < n; i++)
 		binder_alloc_free_buf(alloc, buffers[i]);
-	KUNIT_EXPECT_EQ_MSG(test, alloc->free_async_space, space / 2,
-			    "async space not fully restored");
+	KUNIT_EXPECT_EQ_MSG(test, binder_alloc_get_free_async_space(alloc),
+			    space / 2, "async space not fully restored");
 }
 
 struct spam_ctx {
@@ -1829,7 +1831,9 @@ static void binder_alloc_test_oneway_spam_by_count(struct kunit *test)
 	spam_free(test, mine, ARRAY_SIZE(mine));
 	spam_free(test, second.buffers, second.count);
 	spam_free(test, first.buffers, first.count);
-	KUNIT_EXPECT_EQ(test, test_alloc(test)->free_async_space, space / 2);
+	KUNIT_EXPECT_EQ(test,
+			binder_alloc_get_free_async_space(test_alloc(test)),
+			space / 2);
 }
 
 /* ---------------------------------------------------------------------
