@@ -27,6 +27,7 @@
 #include <linux/list_lru.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
+#include <linux/module.h>
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
@@ -2313,3 +2314,10 @@ static struct kunit_suite binder_alloc_test_suite = {
 };
 
 kunit_test_suite(binder_alloc_test_suite);
+
+/*
+ * mm_alloc(), for the foreign-mm case, is exported to modules only in
+ * this namespace (EXPORT_SYMBOL_IF_KUNIT() in kernel/fork.c): modpost
+ * refuses binder_linux.ko with KUnit otherwise.
+ */
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
