@@ -26,7 +26,8 @@
  *
  * Output on stdout, for bench_table.py:
  *   INFO <name> <value>
- *   BENCH <key> <unit> <higher|lower> <value per repetition>...
+ *   BENCH <key> <unit> <higher|lower|none> <value per repetition>...
+ *              (none: a count to read beside the others, not a ratio)
  *   # comments for humans
  *
  * Each scenario runs on a binderfs device of its own: a server process
@@ -60,10 +61,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bench_hog.h"
 #include "bench_trace.h"
 #include "binder.h"
 #include "binder_debugfs.h"
+#include "binder_hog.h"
+#include "binder_proc.h"
 
 #define KiB			1024UL
 #define MiB			(1024 * KiB)
@@ -188,7 +190,7 @@ static struct options opt = {
 
 static struct bench_shm *shm;
 static long *probe_ns;		/* shared: the target's iterations, MAX_PROBES */
-static struct hog_ctl *hog;	/* shared with the memory hog */
+static struct binder_hog *hog;	/* shared with the memory hog */
 static int ncpus;
 static pid_t server_pid, sender_pid[MAX_SENDERS];
 static int nsenders;
@@ -972,24 +974,6 @@ static void lat_print(const char *key, const struct lat_series *l, bool with_max
 	}
 }
 
-/* Counters of /proc/vmstat; -1 where the kernel has no such line. */
-static void vmstat_read(const char *const *names, int n, long *out)
-{
-	FILE *f = fopen("/proc/vmstat", "r");
-	char name[64];
-	long v;
-	int i;
-
-	for (i = 0; i < n; i++)
-		out[i] = -1;
-	while (f && fscanf(f, "%63s %ld", name, &v) == 2)
-		for (i = 0; i < n; i++)
-			if (!strcmp(name, names[i]))
-				out[i] = v;
-	if (f)
-		fclose(f);
-}
-
 /* ---- 1. fresh-page installation ---- */
 
 struct install_case {
@@ -1016,16 +1000,24 @@ static const char *const vma_lock_names[] = {
 };
 static long vma_lock_before[4], vma_lock_after[4];
 
+static void vma_lock_read(long *v)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		v[i] = binder_vmstat(vma_lock_names[i]);
+}
+
 static bool lock_window_open(void)
 {
-	vmstat_read(vma_lock_names, 4, vma_lock_before);
+	vma_lock_read(vma_lock_before);
 	return mmap_lock_trace_start() && server_command(CMD_MARK);
 }
 
 static void lock_window_close(void)
 {
 	mmap_lock_trace_stop();
-	vmstat_read(vma_lock_names, 4, vma_lock_after);
+	vma_lock_read(vma_lock_after);
 }
 
 /*
@@ -1392,7 +1384,7 @@ static struct {
 } slab;
 
 /* Write @text to a sysctl, sysfs or procfs file; false with a message. */
-bool write_text(const char *path, const char *text)
+static bool write_text(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
 	bool ok = f && fputs(text, f) >= 0;
@@ -2012,16 +2004,17 @@ static void bench_target(void)
 /* ---- 7. under memory pressure ---- */
 
 static const char *const reclaim_names[] = {
-	"allocstall_dma", "allocstall_dma32", "allocstall_normal",
-	"allocstall_movable", "pageoutrun", "pgscan_kswapd", "slabs_scanned",
-	"oom_kill",
+	"allocstall_", "pageoutrun", "pgscan_kswapd", "slabs_scanned", "oom_kill",
 };
 
-#define N_RECLAIM_NAMES		ARRAY_SIZE(reclaim_names)
+enum { RC_STALLS, RC_KSWAPD, RC_PGSCAN, RC_SLABS, RC_OOM, RC_N };
 
-static long vmstat_delta(const long *before, const long *after, int i)
+static void reclaim_read(long *v)
 {
-	return before[i] < 0 ? -1 : after[i] - before[i];
+	int i;
+
+	for (i = 0; i < RC_N; i++)
+		v[i] = binder_vmstat(reclaim_names[i]);
 }
 
 /*
@@ -2043,49 +2036,114 @@ static int node_unreclaimable(void)
 	return found;
 }
 
+static int hog_main(int unused)
+{
+	(void)unused;
+	pin_to(CPU_ANY);	/* the parent is pinned; the hog goes where there is room */
+	return binder_hog_run(hog);
+}
+
+/* Start the hog; true once it holds the zone in its band. */
+static bool hog_begin(pid_t *pid)
+{
+	memset(hog, 0, sizeof(*hog));
+	*pid = spawn(hog_main, 0);
+	if (*pid < 0)
+		return false;
+	if (binder_wait_flag(&hog->in_band, 1, 60000))
+		return true;
+	fprintf(stderr, "# hog: did not reach the band in 60 s\n");
+	binder_set_flag(&hog->stop, 1);
+	binder_wait_pid(*pid, 60000, &(int){ 0 });
+	return false;
+}
+
+static void hog_end(pid_t pid)
+{
+	int status = 0;
+
+	binder_set_flag(&hog->stop, 1);
+	if (binder_wait_pid(pid, 60000, &status) || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		fprintf(stderr, "# hog: failed, was killed or hung (status 0x%x)\n", status);
+		failures++;
+	}
+}
+
+/* One value for the phase: BENCH @key @unit none @v, if known. */
+static void print_count(const char *key, const char *unit, long v)
+{
+	struct series s = { 0 };
+
+	if (v >= 0)
+		series_add(&s, v);
+	print_bench(key, unit, "none", &s);
+}
+
 /*
  * Fresh installs with the target probed, and round trips, while a hog
- * (bench_hog.c) keeps the guest's free memory between its min and low
- * watermarks: alloc_page() leaves its fast path and wakes kswapd, which
- * runs the shrinkers. Our processes are never the OOM killer's choice.
+ * (tools/lib/binder/binder_hog.c) holds the largest zone's free pages
+ * between its min and low watermarks: allocations leave their fast path
+ * and wake kswapd, which runs the shrinkers, binder's among them. Rows of
+ * what reclaim did meanwhile, the same on both kernels: kswapd runs and
+ * direct reclaim stalls (/proc/vmstat), and the binder shrinker's calls
+ * from reclaim and the pages they freed (mm_shrink_slab_end). Our
+ * processes are never the OOM killer's choice.
  */
 static void bench_pressure(void)
 {
-	long before[N_RECLAIM_NAMES], after[N_RECLAIM_NAMES], stalls = 0;
-	int i, hopeless;
+	long before[RC_N], after[RC_N], d[RC_N];
+	struct shrink_traffic st = { -1, -1, -1 };
+	bool traced;
 	pid_t pid;
+	int i;
 
-	write_text("/proc/self/oom_score_adj", "-1000");
-	if (!hog_start(hog, &pid)) {
+	binder_set_oom_score_adj(-1000);
+	traced = shrink_trace_open();
+	if (!traced)
+		printf("# pressure: no mm_shrink_slab_end in tracefs: no binder shrinker rows\n");
+	if (!hog_begin(&pid)) {
 		printf("# pressure: the memory hog did not start: no pressure.* rows\n");
 		failures++;
 		goto out;
 	}
-	printf("# pressure: a hog holds %ld MiB, keeping free memory near %ld MiB (min watermarks %ld MiB, low %ld MiB; vm.watermark_scale_factor raised meanwhile)\n",
-	       hog->held_bytes / (long)MiB, hog->target_bytes / (long)MiB,
-	       hog->min_bytes / (long)MiB, hog->low_bytes / (long)MiB);
-	vmstat_read(reclaim_names, N_RECLAIM_NAMES, before);
+	printf("# pressure: a hog holds %ld MiB, keeping the largest zone's free pages between min %ld and low %ld (%ld managed)\n",
+	       hog->held_kib >> 10, hog->zone.min, hog->zone.low, hog->zone.managed);
+	reclaim_read(before);
+	if (traced && !shrink_trace_start())
+		traced = false;
 	target_measure("pressure.target", "pressure.install", 1);
 	rt_measure("pressure.rt");
-	vmstat_read(reclaim_names, N_RECLAIM_NAMES, after);
-	hopeless = node_unreclaimable();
-	hog_stop(hog, pid);
-	/* allocstall_<zone>: only the zones this kernel has */
-	for (i = 0; i < 4; i++)
-		if (before[i] >= 0)
-			stalls += vmstat_delta(before, after, i);
-	printf("# pressure: meanwhile %ld direct reclaim stalls, %ld kswapd runs, %ld pages scanned by kswapd, %ld shrinker objects scanned, %ld OOM kills; free memory was at least %ld MiB; the hog gave memory back %ld times and held up to %ld MiB\n",
-	       stalls, vmstat_delta(before, after, 4), vmstat_delta(before, after, 5),
-	       vmstat_delta(before, after, 6), vmstat_delta(before, after, 7),
-	       hog->free_min_bytes / (long)MiB, hog->gave_back,
-	       hog->held_max_bytes / (long)MiB);
-	printf("# pressure: kswapd %s (node_unreclaimable %d): the shrinkers run only from kswapd or direct reclaim\n",
-	       hopeless == 1 ? "had given up on the node" : "had not given up",
-	       hopeless);
-	if (vmstat_delta(before, after, 7) > 0)
+	if (traced) {
+		shrink_trace_stop();
+		traced = shrink_trace_count(&st);
+	}
+	reclaim_read(after);
+	for (i = 0; i < RC_N; i++)
+		d[i] = before[i] < 0 || after[i] < 0 ? -1 : after[i] - before[i];
+	printf("# pressure: meanwhile %ld direct reclaim stalls, %ld kswapd runs, %ld pages scanned by kswapd, %ld shrinker objects scanned, %ld OOM kills; the zone's free pages were at least %ld; the hog allocated %ld times in the band, gave memory back %ld times and held up to %ld MiB\n",
+	       d[RC_STALLS], d[RC_KSWAPD], d[RC_PGSCAN], d[RC_SLABS], d[RC_OOM],
+	       hog->free_min, hog->band_allocs, hog->gave_back,
+	       hog->held_max_kib >> 10);
+	if (traced)
+		printf("# pressure: the binder shrinker was called %ld times by kswapd and %ld by direct reclaim, and freed %ld pages\n",
+		       st.kswapd_calls, st.direct_calls, st.freed);
+	printf("# pressure: kswapd %s (node_unreclaimable %d)\n",
+	       node_unreclaimable() == 1 ? "had given up on the node" : "had not given up",
+	       node_unreclaimable());
+	hog_end(pid);
+	print_count("pressure.reclaim.kswapd", "runs", d[RC_KSWAPD]);
+	print_count("pressure.reclaim.direct", "stalls", d[RC_STALLS]);
+	print_count("pressure.reclaim.slabs", "objects", d[RC_SLABS]);
+	if (traced) {
+		print_count("pressure.reclaim.binder_calls", "calls",
+			    st.kswapd_calls + st.direct_calls);
+		print_count("pressure.reclaim.binder_pages", "pages", st.freed);
+	}
+	if (d[RC_OOM] > 0)
 		printf("# WARNING: pressure: the OOM killer ran: the pressure rows are not comparable\n");
 out:
-	write_text("/proc/self/oom_score_adj", "0");
+	binder_set_oom_score_adj(0);
 }
 
 /* ---- the environment ---- */
