@@ -61,6 +61,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_metadata.h"
 #include "bench_trace.h"
 #include "binder.h"
 #include "binder_debugfs.h"
