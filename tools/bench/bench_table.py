@@ -45,6 +45,7 @@ TITLES = {
     "pressure.reclaim.slabs": "shrinker objects scanned, memory pressure phase",
     "pressure.reclaim.binder_calls": "binder shrinker calls by reclaim, pressure phase",
     "pressure.reclaim.binder_pages": "binder pages freed by reclaim, pressure phase",
+    "pressure.reclaim.oom_kills": "OOM kills, memory pressure phase",
 }
 
 LOCK_TITLES = {

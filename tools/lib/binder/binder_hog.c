@@ -190,13 +190,15 @@ static bool hog_grow(struct binder_hog *hog, void **chunk, long over)
 	return true;
 }
 
-static void hog_shrink(struct binder_hog *hog, void *chunk)
+/* Give back the last chunks; returns the pages given back. */
+static long hog_shrink(struct binder_hog *hog, void *chunk)
 {
 	size_t len = *(size_t *)chunk;
 
 	munmap(chunk, len);
 	hog_count(&hog->held_kib, -(long)(len >> 10));
 	hog_count(&hog->gave_back, 1);
+	return len / sysconf(_SC_PAGESIZE);
 }
 
 /*
@@ -248,7 +250,16 @@ int binder_hog_run(struct binder_hog *hog)
 			else
 				binder_sleep_ms(10);
 		} else if (hog->zone.free < hog->zone.min + margin && n > 0) {
-			hog_shrink(hog, chunk[--n]);
+			/*
+			 * Late (a burst of allocations took the zone near
+			 * min): give back at once all that is missing up to
+			 * the target, or direct reclaim, finding nothing,
+			 * would call the OOM killer.
+			 */
+			long free = hog->zone.free;
+
+			while (n > 0 && free < target)
+				free += hog_shrink(hog, chunk[--n]);
 		} else {
 			hog_touch(hog);
 			__atomic_store_n(&hog->in_band, 1, __ATOMIC_RELEASE);
