@@ -68,6 +68,7 @@ static bool hog_begin(pid_t *pid)
 	fprintf(stderr, "# hog: did not reach the band in 60 s\n");
 	binder_set_flag(&hog->stop, 1);
 	binder_wait_pid(*pid, 60000, &(int){ 0 });
+	binder_hog_restore(hog);
 	return false;
 }
 
@@ -86,6 +87,7 @@ static void hog_end(pid_t pid)
 		fprintf(stderr, "# hog: failed (status 0x%x)\n", status);
 		failures++;
 	}
+	binder_hog_restore(hog);
 }
 
 /* One value for the phase: BENCH @key @unit none @v, if known. */

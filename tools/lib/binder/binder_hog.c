@@ -133,17 +133,64 @@ long binder_vmstat(const char *prefix)
 	return found ? sum : -1;
 }
 
-int binder_set_oom_score_adj(int adj)
+/* Write @text to a procfs file; 0 or -errno. */
+static int write_file(const char *path, const char *text)
 {
-	char s[16];
-	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-	int len = snprintf(s, sizeof(s), "%d", adj), ret;
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
+	ssize_t len = strlen(text);
 
 	if (fd < 0)
 		return -errno;
-	ret = write(fd, s, len) == len ? 0 : -errno;
+	ret = write(fd, text, len) == len ? 0 : -errno;
 	close(fd);
 	return ret;
+}
+
+int binder_set_oom_score_adj(int adj)
+{
+	char s[16];
+
+	snprintf(s, sizeof(s), "%d", adj);
+	return write_file("/proc/self/oom_score_adj", s);
+}
+
+#define WMARK_BOOST	"/proc/sys/vm/watermark_boost_factor"
+#define WMARK_SCALE	"/proc/sys/vm/watermark_scale_factor"
+
+static void read_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "re");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (fgets(buf, size, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+/*
+ * Boosting off, the old value kept in @hog (nothing kept if unreadable);
+ * then the scale factor written back as it is: that recomputes the
+ * watermarks, which clears a boost already in force.
+ */
+static void hog_boost_off(struct binder_hog *hog)
+{
+	char scale[16];
+
+	read_line(WMARK_BOOST, hog->boost, sizeof(hog->boost));
+	if (hog->boost[0] && write_file(WMARK_BOOST, "0"))
+		hog->boost[0] = '\0';
+	read_line(WMARK_SCALE, scale, sizeof(scale));
+	if (scale[0])
+		write_file(WMARK_SCALE, scale);
+}
+
+void binder_hog_restore(struct binder_hog *hog)
+{
+	if (hog->boost[0])
+		write_file(WMARK_BOOST, hog->boost);
+	hog->boost[0] = '\0';
 }
 
 /* Fault in @len bytes at @p; MADV_POPULATE_WRITE where the kernel has it. */
@@ -231,10 +278,13 @@ int binder_hog_run(struct binder_hog *hog)
 
 	if (binder_set_oom_score_adj(1000))
 		return 1;
+	hog_boost_off(hog);
 	hog->free_min = -1;
 	while (!__atomic_load_n(&hog->stop, __ATOMIC_ACQUIRE)) {
-		if (!binder_zone_read(&hog->zone))
+		if (!binder_zone_read(&hog->zone)) {
+			binder_hog_restore(hog);
 			return 2;
+		}
 		if (hog->free_min < 0 || hog->zone.free < hog->free_min)
 			hog->free_min = hog->zone.free;
 		/* the watermarks move (min_free_kbytes, boosts): read each time */
@@ -266,5 +316,6 @@ int binder_hog_run(struct binder_hog *hog)
 			binder_sleep_ms(1);
 		}
 	}
+	binder_hog_restore(hog);
 	return 0;
 }

@@ -64,19 +64,29 @@ struct binder_hog {
 	long band_allocs;	/* allocations it made in the band */
 	long errors;		/* mmap failures */
 	struct binder_zone zone;	/* as it read it last */
+	char boost[16];		/* vm.watermark_boost_factor before the hog */
 };
 
 /*
  * The hog's body, for a child process (binder_fork(), ba_spawn()): makes
- * itself the OOM killer's first choice, grows until the largest zone's
- * free pages are halfway between min and low and the fast path has no
- * room left in any zone, holds that band until @hog->stop (grows when
- * kswapd has freed something, gives back when free falls within a quarter
- * of the band of min, keeps allocating a little), and lets go on exit.
- * Without the room rule the small zones can serve every allocation from
- * the fast path, and nothing wakes kswapd at all. Returns 0, 1 if oom_score_adj cannot be set, 2 if
- * /proc/zoneinfo shows no zone with watermarks.
+ * itself the OOM killer's first choice, turns watermark boosting off (a
+ * fragmenting allocation would raise min by tens of MiB at once, to above
+ * the free memory the hog just left: it would then be OOM-killed on its
+ * own page fault), grows until the largest zone's free pages are halfway
+ * between min and low and the fast path has no room left in any zone,
+ * holds that band until @hog->stop (grows when kswapd has freed
+ * something, gives back when free falls within a quarter of the band of
+ * min, keeps allocating a little), and lets go on exit. Without the room
+ * rule the small zones can serve every allocation from the fast path, and
+ * nothing wakes kswapd at all. Returns 0, 1 if oom_score_adj cannot be
+ * set, 2 if /proc/zoneinfo shows no zone with watermarks.
  */
 int binder_hog_run(struct binder_hog *hog);
+
+/*
+ * Put watermark boosting back as it was before binder_hog_run(): for the
+ * owner, after reaping the hog (which does it itself unless killed).
+ */
+void binder_hog_restore(struct binder_hog *hog);
 
 #endif /* BINDER_HOG_H */

@@ -215,6 +215,7 @@ TEST_F_TIMEOUT(binder_alloc, reclaim_under_memory_pressure, 600)
 
 	/* the hog lets go: large echoes into pages that were just reclaimed */
 	EXPECT_EQ(ba_reap(hog, 60000), 0) TH_LOG("the memory hog failed or was OOM-killed");
+	binder_hog_restore(&run->hog);
 	binder_set_flag(&run->phase, PR_REFILL);
 	EXPECT_TRUE(clients_filled(PR_REFILL)) TH_LOG("the clients did not refill");
 	binder_set_flag(&run->phase, PR_STOP);
