@@ -292,8 +292,13 @@ int binder_hog_run(struct binder_hog *hog)
 		margin = (hog->zone.low - hog->zone.min) / 4;
 		/* the largest zone too high, or room left in the fast path */
 		over = hog->zone.free > target + step ? hog->zone.free - target : 0;
+		/*
+		 * The room in the small zones goes a chunk at a time: past
+		 * it, allocations fall back to the largest zone, already in
+		 * the band, and a large step would take it below min.
+		 */
 		if (!over && hog->zone.room > step && hog->zone.free > target)
-			over = hog->zone.room;
+			over = 2 * step;
 		if (over && n < HOG_CHUNKS) {
 			if (hog_grow(hog, &chunk[n], over))
 				n++;
