@@ -40,6 +40,12 @@ TITLES = {
     "reclaim.skipped.churn": "pages skipped by 1st scan, churn",
     "reclaim.leftover.remap": "pages left after munmap+remap+scan",
     "mem.open.measured": "per binder fd at open (measured)",
+    "pressure.reclaim.kswapd": "kswapd runs, memory pressure phase",
+    "pressure.reclaim.direct": "direct reclaim stalls, memory pressure phase",
+    "pressure.reclaim.slabs": "shrinker objects scanned, memory pressure phase",
+    "pressure.reclaim.binder_calls": "binder shrinker calls by reclaim, pressure phase",
+    "pressure.reclaim.binder_pages": "binder pages freed by reclaim, pressure phase",
+    "pressure.reclaim.oom_kills": "OOM kills, memory pressure phase",
 }
 
 LOCK_TITLES = {
@@ -171,8 +177,8 @@ def summary(values, unit):
 
 
 def ratio(stock, ours, better):
-    """> 1 means ours is better."""
-    if stock is None or ours is None:
+    """> 1 means ours is better; None for rows that only count (none)."""
+    if stock is None or ours is None or better == "none":
         return None
     num, den = (ours, stock) if better == "higher" else (stock, ours)
     if den == 0:

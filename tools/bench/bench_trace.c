@@ -54,24 +54,27 @@ static bool trace_has(const char *file)
 	return access(path, F_OK) == 0;
 }
 
-static bool has_mmap_lock_events(const char *dir)
+static bool has_events(const char *dir, const char *events)
 {
-	char path[128];
+	char path[160];
 
-	snprintf(path, sizeof(path), "%s/events/mmap_lock/enable", dir);
+	snprintf(path, sizeof(path), "%s/events/%s/enable", dir, events);
 	return access(path, W_OK) == 0;
 }
 
-bool mmap_lock_trace_open(void)
+/* Find (mounting it if need be) the tracefs that has @events. */
+static bool trace_open(const char *events)
 {
 	static const char *const dirs[] = { "/sys/kernel/tracing",
 					    "/sys/kernel/debug/tracing" };
 	size_t i;
 
+	if (tracefs[0])
+		return has_events(tracefs, events);
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		if (!has_mmap_lock_events(dirs[i]) && i == 0)
+		if (!has_events(dirs[i], events) && i == 0)
 			mount("tracefs", dirs[i], "tracefs", 0, NULL);
-		if (has_mmap_lock_events(dirs[i])) {
+		if (has_events(dirs[i], events)) {
 			snprintf(tracefs, sizeof(tracefs), "%s", dirs[i]);
 			/*
 			 * Real pointers where the option exists: hashing
@@ -84,6 +87,11 @@ bool mmap_lock_trace_open(void)
 		}
 	}
 	return false;
+}
+
+bool mmap_lock_trace_open(void)
+{
+	return trace_open("mmap_lock");
 }
 
 bool mmap_lock_trace_start(void)
@@ -217,12 +225,15 @@ static void count_event(struct thread_state *tab, const struct lock_event *e,
 	}
 }
 
-/* Read the ring buffer's events; *lost says whether it overflowed. */
-static struct lock_event *read_events(long *n, bool *lost)
+/*
+ * Call @fn for every line of the ring buffer's text; false if it cannot
+ * be read. *lost says whether the buffer overflowed meanwhile.
+ */
+static bool trace_read(void (*fn)(const char *line, void *arg), void *arg,
+		       bool *lost)
 {
 	char path[128], *line = NULL;
-	struct lock_event *ev = NULL, *grown;
-	long cap = 0, in_buffer, written;
+	long in_buffer, written;
 	size_t len = 0;
 	FILE *f;
 
@@ -230,27 +241,54 @@ static struct lock_event *read_events(long *n, bool *lost)
 	f = fopen(path, "r");
 	if (!f) {
 		fprintf(stderr, "# open %s: %s\n", path, strerror(errno));
-		return NULL;
+		return false;
 	}
-	*n = 0;
 	*lost = false;
 	while (getline(&line, &len, f) > 0) {
 		if (sscanf(line, "# entries-in-buffer/entries-written: %ld/%ld",
 			   &in_buffer, &written) == 2)
 			*lost = in_buffer != written;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 4096;
-			grown = realloc(ev, cap * sizeof(*ev));
-			if (!grown)
-				break;
-			ev = grown;
-		}
-		if (parse_event(line, &ev[*n]))
-			(*n)++;
+		fn(line, arg);
 	}
 	free(line);
 	fclose(f);
-	return ev;
+	return true;
+}
+
+struct lock_events {
+	struct lock_event *ev;
+	long n, cap;
+};
+
+static void add_lock_event(const char *line, void *arg)
+{
+	struct lock_events *le = arg;
+	struct lock_event *grown;
+
+	if (le->n == le->cap) {
+		long cap = le->cap ? le->cap * 2 : 4096;
+
+		grown = realloc(le->ev, cap * sizeof(*le->ev));
+		if (!grown)
+			return;
+		le->ev = grown;
+		le->cap = cap;
+	}
+	if (parse_event(line, &le->ev[le->n]))
+		le->n++;
+}
+
+/* Read the ring buffer's events; *lost says whether it overflowed. */
+static struct lock_event *read_events(long *n, bool *lost)
+{
+	struct lock_events le = { 0 };
+
+	if (!trace_read(add_lock_event, &le, lost)) {
+		free(le.ev);
+		return NULL;
+	}
+	*n = le.n;
+	return le.ev;
 }
 
 bool mmap_lock_trace_count(pid_t marker, struct mmap_lock_traffic *t)
@@ -287,4 +325,98 @@ out:
 	free(tab);
 	free(ev);
 	return found && !lost;
+}
+
+/*
+ * The binder shrinker under reclaim: mm_shrink_slab_end (include/trace/
+ * events/vmscan.h), which do_shrink_slab() fires for every shrinker with
+ * objects that kswapd or an allocation's direct reclaim calls, and prints
+ * "SYMBOL+off/len PTR: nid: N unused scan count ... last shrinker return
+ * val FREED". A debugfs scan calls the shrinker directly, without the
+ * event: what is counted is the kernel's own reclaim. Both allocators
+ * name their scan function binder_shrink_scan.
+ */
+#define SHRINK_EVENT	"vmscan/mm_shrink_slab_end"
+#define SHRINK_SYMBOL	"binder_shrink_scan"
+
+/* The address of @symbol in /proc/kallsyms, or 0 (unknown, or hidden). */
+static unsigned long kallsyms_lookup(const char *symbol)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char line[256], name[128];
+	unsigned long addr, found = 0;
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx %*s %127s", &addr, name) == 2 &&
+		    !strcmp(name, symbol))
+			found = addr;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+bool shrink_trace_open(void)
+{
+	unsigned long addr;
+	char filter[64];
+
+	if (!trace_open(SHRINK_EVENT))
+		return false;
+	/*
+	 * The binder shrinker's events only, where its address shows; else
+	 * every shrinker's, told apart by the symbol when counted.
+	 */
+	addr = kallsyms_lookup(SHRINK_SYMBOL);
+	snprintf(filter, sizeof(filter), "shrink == 0x%lx", addr);
+	if (addr && trace_write("events/" SHRINK_EVENT "/filter", filter))
+		return true;
+	return trace_write("events/" SHRINK_EVENT "/filter", "0");
+}
+
+bool shrink_trace_start(void)
+{
+	return trace_write("trace", "") &&
+	       trace_write("events/" SHRINK_EVENT "/enable", "1") &&
+	       trace_write("tracing_on", "1");
+}
+
+void shrink_trace_stop(void)
+{
+	trace_write("tracing_on", "0");
+	trace_write("events/" SHRINK_EVENT "/enable", "0");
+}
+
+static void count_shrink_event(const char *line, void *arg)
+{
+	struct shrink_traffic *t = arg;
+	const char *ev = strstr(line, ": mm_shrink_slab_end: ");
+	const char *val;
+	int freed;
+
+	if (!ev)
+		return;
+	ev += strlen(": mm_shrink_slab_end: ");
+	val = strstr(ev, "last shrinker return val ");
+	if (strncmp(ev, SHRINK_SYMBOL "+", strlen(SHRINK_SYMBOL) + 1) || !val ||
+	    sscanf(val, "last shrinker return val %d", &freed) != 1)
+		return;
+	/* the task is "comm-PID" before the CPU: kswapdN, or an allocator */
+	if (strstr(line, "kswapd") && strstr(line, "kswapd") < ev)
+		t->kswapd_calls++;
+	else
+		t->direct_calls++;
+	if (freed > 0)
+		t->freed += freed;
+}
+
+bool shrink_trace_count(struct shrink_traffic *t)
+{
+	bool lost;
+
+	memset(t, 0, sizeof(*t));
+	if (!trace_read(count_shrink_event, t, &lost))
+		return false;
+	if (lost)
+		fprintf(stderr, "# shrinker trace: the ring buffer overflowed\n");
+	return !lost;
 }

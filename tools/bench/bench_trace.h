@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * bench_trace.h - one mm's mmap_lock traffic, counted from the kernel's
- * mmap_lock tracepoints (CONFIG_TRACING; tracefs), for binder_bench.
+ * bench_trace.h - for binder_bench, from the kernel's tracepoints
+ * (CONFIG_TRACING; tracefs): one mm's mmap_lock traffic, and what the
+ * binder shrinker did when the kernel's reclaim called it.
  */
 #ifndef BENCH_TRACE_H
 #define BENCH_TRACE_H
@@ -31,5 +32,20 @@ void mmap_lock_trace_stop(void);
  * events. False if the marker is not found or events were lost.
  */
 bool mmap_lock_trace_count(pid_t marker, struct mmap_lock_traffic *t);
+
+/* The binder shrinker's calls from reclaim (mm_shrink_slab_end). */
+struct shrink_traffic {
+	long kswapd_calls;	/* from kswapd */
+	long direct_calls;	/* from an allocation's direct reclaim */
+	long freed;		/* objects (binder pages) those calls freed */
+};
+
+/* Mount tracefs if need be; true if mm_shrink_slab_end is there. */
+bool shrink_trace_open(void);
+/* Empty the ring buffer and start recording the shrinker's events. */
+bool shrink_trace_start(void);
+void shrink_trace_stop(void);
+/* Count what was recorded; false if it cannot be read or events were lost. */
+bool shrink_trace_count(struct shrink_traffic *t);
 
 #endif /* BENCH_TRACE_H */

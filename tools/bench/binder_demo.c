@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_metadata.h"
 #include "binder.h"
 #include "binder_debugfs.h"
 #include "binder_payload.h"

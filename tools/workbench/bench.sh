@@ -5,14 +5,13 @@
 # tools/bench/bench_table.py over all the boots of each kernel.
 # Logs: $LOGS/bench-{stock,ours}-ROUND.log, each kernel's boots concatenated
 # in bench-{stock,ours}.log, the table in bench-table.txt, the plot of
-# tools/bench/bench_plot.py in bench-plot.png and bench-plot.svg; with
-# BA_BENCH_CONFIG=debug (BA_BENCH_DIR=bench-debug) bench-debug-*.
+# tools/bench/bench_plot.py in bench-plot.png and bench-plot.svg (all by
+# bench_report.sh); with BA_BENCH_CONFIG=debug (BA_BENCH_DIR=bench-debug)
+# bench-debug-*.
 set -e -o pipefail
+. "$WB/bench_report.sh"
 dir=${BA_BENCH_DIR:-bench}
-rounds=${BA_BENCH_ROUNDS:-2}
-case $rounds in
-''|*[!0-9]*|0) echo "make bench: BA_BENCH_ROUNDS=$rounds: want a number >= 1" >&2; exit 2 ;;
-esac
+rounds=$(bench_rounds)
 
 # Kconfig of the two trees differs (ours adds the KUnit suite's symbol),
 # the configs must not: the ratios would measure the difference.
@@ -52,7 +51,7 @@ judge() {
 params=("ba.label=stock")
 for a in $BA_BENCH_ARGS; do params+=("ba.arg=$a"); done
 echo "== bench (${BA_BENCH_CONFIG:-normal} config): $rounds round(s) of stock then ours; binder_bench ${BA_BENCH_ARGS:-(defaults)}; load $(cut -d' ' -f1-3 /proc/loadavg)"
-rm -f "$LOGS/$dir"-{stock,ours}{,-[0-9]*}.log "$LOGS/$dir-table.txt" "$LOGS/$dir"-plot.{png,svg}
+bench_clear "$dir"
 for round in $(seq "$rounds"); do
 	for label in stock ours; do
 		log=$LOGS/$dir-$label-$round.log
@@ -62,24 +61,5 @@ for round in $(seq "$rounds"); do
 	done
 done
 
-for label in stock ours; do
-	for round in $(seq "$rounds"); do cat "$LOGS/$dir-$label-$round.log"; done \
-		> "$LOGS/$dir-$label.log"
-done
-accel=TCG
-[ "$BA_KVM" = 1 ] && accel=KVM
-{
-	python3 "$REPO/tools/bench/bench_table.py" --qemu "$accel" \
-		"$LOGS/$dir-stock.log" "$LOGS/$dir-ours.log"
-	echo
-	echo "qemu-system-x86_64 -accel ${accel,,} -smp 2 -m $BA_MEM; ${BA_BENCH_CONFIG:-normal} config; $rounds boot(s) of each kernel, alternately;" \
-		"binder_bench ${BA_BENCH_ARGS:-(defaults)}; host: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-	echo "logs: $LOGS/$dir-stock.log, $LOGS/$dir-ours.log"
-} | tee "$LOGS/$dir-table.txt"
-
-# Debian's matplotlib is in the system python3, which a python3 earlier in
-# PATH (a virtualenv, pyenv) may not see.
-py=python3
-python3 -c 'import matplotlib' 2>/dev/null || py=/usr/bin/python3
-"$py" "$REPO/tools/bench/bench_plot.py" --title "${BA_BENCH_CONFIG:-normal} config; $rounds boot(s) of each kernel; binder_bench ${BA_BENCH_ARGS:-(defaults)}" \
-	"$LOGS/$dir-stock.log" "$LOGS/$dir-ours.log" "$LOGS/$dir-plot"
+bench_report "$dir" "$rounds" \
+	"${BA_BENCH_CONFIG:-normal} config; $rounds boot(s) of each kernel, alternately" ""

@@ -40,11 +40,15 @@ add() {
 	done
 }
 
+# Every checkout builds into the one $BUILD: make -B, since a program
+# built there from another checkout may be newer than this one's sources
+# and would otherwise be taken as up to date (the programs build in
+# seconds; the archive is rewritten only if its content changed).
 # ksft_make SRCDIR OUTDIR [VAR=VALUE...]: the contract with tools/ Makefiles
 ksft_make() {
 	src=$1 o=$2; shift 2
 	mkdir -p "$o"
-	run make -s -C "$src" OUTPUT="$o" KSFT_INC="$WORK/tools/testing/selftests" \
+	run make -B -s -C "$src" OUTPUT="$o" KSFT_INC="$WORK/tools/testing/selftests" \
 		KHDR_INCLUDES="-isystem $hdr/include" CC=gcc "$@"
 }
 progs() {
@@ -64,7 +68,7 @@ targets=filesystems/binderfs
 for d in $tools_dirs; do
 	case $d in tools/testing/selftests/*) targets="$targets ${d#tools/testing/selftests/}" ;; esac
 done
-run make -s -C "$WORK/tools/testing/selftests" O="$BUILD/kselftest" \
+run make -B -s -C "$WORK/tools/testing/selftests" O="$BUILD/kselftest" \
 	KHDR_INCLUDES="-isystem $hdr/include" USERLDFLAGS=-static \
 	TARGETS="$targets" KSFT_INSTALL_PATH="$stage/ksft" install
 # That install goes on past a program that fails to build (it only skips

@@ -238,60 +238,6 @@ bool binder_stats_show_ours(const struct binder_proc_stats *st)
 	return false;
 }
 
-/* What kmalloc() really takes for @size bytes (x86_64 SLUB, 4 KiB pages). */
-static size_t kmalloc_bytes(size_t size)
-{
-	static const size_t buckets[] = {
-		8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
-	};
-	size_t i, bytes = 4096;
-
-	for (i = 0; i < ARRAY_SIZE(buckets); i++)
-		if (size <= buckets[i])
-			return buckets[i];
-	while (bytes < size)	/* kmalloc_large(): a power-of-two order */
-		bytes *= 2;
-	return bytes;
-}
-
-/*
- * Sizes of the structures, from the 6.12 sources (x86_64): struct
- * binder_buffer is 104 bytes in both allocators (one of them spans the
- * whole space while no buffer is allocated, and after every free);
- * stock's struct binder_lru_page is 32 (list_head, page pointer, alloc
- * pointer), for every page of the mapping, kvcalloc()ed at mmap; ours has
- * an 8-byte struct page pointer per page, kvcalloc()ed with the first
- * buffer, and a 32-byte struct binder_shrinker_mdata per installed page.
- */
-#define BINDER_BUFFER_SIZE	104
-#define STOCK_LRU_PAGE_SIZE	32
-#define OURS_PAGE_PTR_SIZE	8
-#define OURS_MDATA_SIZE		32
-
-/**
- * binder_alloc_metadata_bytes() - allocator metadata of one binder fd
- * @ours:      our allocator (else stock 6.12)
- * @map_size:  bytes of buffer space mapped
- * @installed: pages installed
- *
- * Computed from the structures each allocator keeps, as kmalloc() rounds
- * them; binder_bench checks it against the slab counters.
- *
- * Return: bytes, with one free buffer spanning the space
- */
-size_t binder_alloc_metadata_bytes(bool ours, size_t map_size, long installed)
-{
-	size_t pages = map_size / 4096;
-	size_t bytes = kmalloc_bytes(BINDER_BUFFER_SIZE);
-
-	if (!ours)
-		return bytes + kmalloc_bytes(pages * STOCK_LRU_PAGE_SIZE);
-	if (installed)
-		bytes += kmalloc_bytes(pages * OURS_PAGE_PTR_SIZE) +
-			 installed * kmalloc_bytes(OURS_MDATA_SIZE);
-	return bytes;
-}
-
 static const char *shrinker_dir(void)
 {
 	static char dir[256];

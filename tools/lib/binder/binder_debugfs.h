@@ -50,7 +50,6 @@ int binder_stats_count_procs(const char *context);
 int binder_proc_buffers(int pid, const char *context,
 			struct binder_buffer_info *bufs, int max);
 bool binder_stats_show_ours(const struct binder_proc_stats *st);
-size_t binder_alloc_metadata_bytes(bool ours, size_t map_size, long installed);
 
 bool binder_shrinker_available(void);
 long binder_shrinker_count(void);

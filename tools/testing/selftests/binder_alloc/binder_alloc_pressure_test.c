@@ -23,20 +23,14 @@
  * ("pages reclaimed:" in binder/stats), they must account for the drain.
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "ba_fixture.h"
-
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
+#include "binder_hog.h"
 
 #define PR_CLIENTS	3
 #define PR_SERVER_MAP	(4 * MiB)
@@ -44,249 +38,25 @@
 #define PR_BIG		(1 * MiB)	/* largest echo in fill and refill */
 #define PR_FILL_TXNS	24		/* echoes per client per fill */
 #define PR_DRAIN_MS	120000		/* how long the LRU may take to drain */
-#define PR_HOG_CHUNK	(256 * KiB)
-#define PR_HOG_CHUNKS	(64 * 1024)	/* 16 GiB at most */
 
 enum pr_phase { PR_FILL = 1, PR_IDLE, PR_PRESSURE, PR_REFILL, PR_STOP };
-
-/*
- * The largest zone's free pages and watermarks, from /proc/zoneinfo, and
- * the fast path's room: what an allocation can still take from any zone
- * without dropping it below its low watermark plus the protection it keeps
- * from allocations that could have used a higher zone. While there is
- * room, allocations succeed at once and wake nobody; a small zone (DMA:
- * 16 MiB, most of it protected or free) can keep that up for a long time
- * after the largest zone is below its low watermark.
- */
-struct pr_zone {
-	long free, min, low, high, managed;
-	long room;
-};
 
 /* Shared between the test, its clients and the hog. */
 struct pr_run {
 	char path[128];
 	int phase;		/* enum pr_phase, set by the test */
-	int hog_phase;		/* PR_PRESSURE: hold the band; PR_STOP: exit */
 	int filled[PR_CLIENTS];	/* fill phase n done: n */
-	int hog_in_band;	/* the hog reached the band once */
-	long hog_kib;		/* what the hog holds */
-	long hog_errors;	/* mmap/populate failures */
+	struct binder_hog hog;	/* tools/lib/binder/binder_hog.c */
 	struct ba_outcomes out[PR_CLIENTS];
 };
 
 static struct pr_run *run;
 
-/* The last figure of a "protection: (a, b, ...)" line: for the highest zone. */
-static long last_protection(const char *line)
-{
-	const char *comma = strrchr(line, ',');
-	long v;
-
-	if (sscanf(comma ? comma + 1 : strchr(line, '(') + 1, " %ld", &v) != 1)
-		return 0;
-	return v;
-}
-
-static void add_zone(struct pr_zone *best, const struct pr_zone *z, long prot)
-{
-	if (!z->managed)
-		return;
-	if (z->free > z->low + prot)
-		best->room += z->free - z->low - prot;
-	if (z->managed > best->managed) {
-		long room = best->room;
-
-		*best = *z;
-		best->room = room;
-	}
-}
-
-/* The zone most allocations come from (most managed pages), and the room. */
-static bool read_zone(struct pr_zone *best)
-{
-	struct pr_zone z = { 0 };
-	char line[256];
-	long v, prot = 0;
-	bool in = false;
-	FILE *f = fopen("/proc/zoneinfo", "re");
-
-	if (!f)
-		return false;
-	memset(best, 0, sizeof(*best));
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "Node ", 5)) {
-			if (in)
-				add_zone(best, &z, prot);
-			memset(&z, 0, sizeof(z));
-			prot = 0;
-			in = true;
-		} else if (sscanf(line, " pages free %ld", &v) == 1) {
-			z.free = v;
-		} else if (sscanf(line, " min %ld", &v) == 1) {
-			z.min = v;
-		} else if (sscanf(line, " low %ld", &v) == 1) {
-			z.low = v;
-		} else if (sscanf(line, " high %ld", &v) == 1) {
-			z.high = v;
-		} else if (sscanf(line, " managed %ld", &v) == 1) {
-			z.managed = v;
-		} else if (strstr(line, "protection: (")) {
-			prot = last_protection(line);
-		}
-	}
-	if (in)
-		add_zone(best, &z, prot);
-	fclose(f);
-	return best->managed > 0 && best->low > best->min;
-}
-
-/*
- * Every populated zone's free pages, watermarks and lowmem protection, and
- * whether kswapd has given up on the node, as one line for the log.
- */
-static void describe_zones(char *out, size_t size)
-{
-	char line[256], name[32] = "", prot[96];
-	size_t len = 0;
-	long v;
-	FILE *f = fopen("/proc/zoneinfo", "re");
-
-	*out = 0;
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f) && len < size) {
-		if (sscanf(line, "Node %*d, zone %31s", name) == 1)
-			len += snprintf(out + len, size - len, "%s%s:", len ? "; " : "", name);
-		else if (sscanf(line, " pages free %ld", &v) == 1)
-			len += snprintf(out + len, size - len, " free %ld", v);
-		else if (sscanf(line, " min %ld", &v) == 1)
-			len += snprintf(out + len, size - len, " min %ld", v);
-		else if (sscanf(line, " low %ld", &v) == 1)
-			len += snprintf(out + len, size - len, " low %ld", v);
-		else if (sscanf(line, " protection: (%95[^)])", prot) == 1)
-			len += snprintf(out + len, size - len, " prot (%s)", prot);
-		else if (sscanf(line, " node_unreclaimable: %ld", &v) == 1)
-			len += snprintf(out + len, size - len, " unreclaimable %ld", v);
-	}
-	fclose(f);
-}
-
-/* A /proc/vmstat counter; the allocstall_* counters summed. */
-static long read_vmstat(const char *name)
-{
-	size_t n = strlen(name);
-	char line[128];
-	long sum = 0, v;
-	FILE *f = fopen("/proc/vmstat", "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, name, n) &&
-		    sscanf(line + strcspn(line, " "), " %ld", &v) == 1)
-			sum += v;
-	fclose(f);
-	return sum;
-}
-
-static int set_oom_score_adj(int adj)
-{
-	char s[16];
-	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-	int len = snprintf(s, sizeof(s), "%d", adj), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, s, len) == len ? 0 : -errno;
-	close(fd);
-	return ret;
-}
-
-/* Fault in @len bytes at @p; MADV_POPULATE_WRITE where the kernel has it. */
-static void populate(uint8_t *p, size_t len)
-{
-	size_t i;
-
-	if (!madvise(p, len, MADV_POPULATE_WRITE))
-		return;
-	for (i = 0; i < len; i += BA_PAGE)
-		p[i] = 1;
-}
-
-/*
- * The hog: grow in chunks until the largest zone's free pages are halfway
- * between its min and low watermarks and the fast path has no room left in
- * any zone, then hold that band (grow when kswapd has freed something,
- * give a chunk back if free falls near min, and keep allocating a little)
- * so that allocations keep waking kswapd without ever needing the OOM
- * killer. Without the second condition the small zones can serve every
- * allocation from the fast path, and nothing wakes kswapd at all.
- */
+/* The hog: binder_hog.c's, holding the band until the test sets hog.stop. */
 static int hog_main(void *arg)
 {
-	static void *chunk[PR_HOG_CHUNKS];
-	long n = 0, target, margin, over, step_pages = PR_HOG_CHUNK / BA_PAGE;
-	struct pr_zone z;
-
 	(void)arg;
-	if (set_oom_score_adj(1000))
-		return 1;
-	while (__atomic_load_n(&run->hog_phase, __ATOMIC_ACQUIRE) == PR_PRESSURE) {
-		if (!read_zone(&z))
-			return 2;
-		target = z.min + (z.low - z.min) / 2;
-		margin = (z.low - z.min) / 4;
-		/* the largest zone too high, or room left in the fast path */
-		over = z.free > target + step_pages ? z.free - target : 0;
-		if (!over && z.room > step_pages && z.free > target)
-			over = z.room;
-		if (over && n < PR_HOG_CHUNKS) {
-			/* far above the band: big steps, fewer zoneinfo reads */
-			long steps = over / step_pages / 2;
-			size_t len = (steps > 1 ? steps : 1) * PR_HOG_CHUNK;
-
-			if (len > 64 * MiB)
-				len = 64 * MiB;
-			chunk[n] = mmap(NULL, len, PROT_READ | PROT_WRITE,
-					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-			if (chunk[n] == MAP_FAILED) {
-				ba_add(&run->hog_errors, 1);
-				binder_sleep_ms(10);
-				continue;
-			}
-			populate(chunk[n], len);
-			/* remember the length in the chunk's first word */
-			*(size_t *)chunk[n] = len;
-			ba_add(&run->hog_kib, len / KiB);
-			n++;
-		} else if (z.free < z.min + margin && n > 0) {
-			size_t len = *(size_t *)chunk[--n];
-
-			munmap(chunk[n], len);
-			ba_add(&run->hog_kib, -(long)(len / KiB));
-		} else {
-			/*
-			 * In the band: keep allocating (and giving back half
-			 * of what lies above min), or on a kernel that does
-			 * nothing else kswapd is never woken.
-			 */
-			size_t len = (z.free - z.min) / 2 * BA_PAGE;
-			void *p;
-
-			if (len > PR_HOG_CHUNK)
-				len = PR_HOG_CHUNK;
-			p = len ? mmap(NULL, len, PROT_READ | PROT_WRITE,
-				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : MAP_FAILED;
-			if (p != MAP_FAILED) {
-				populate(p, len);
-				munmap(p, len);
-			}
-			binder_set_flag(&run->hog_in_band, 1);
-			binder_sleep_ms(1);
-		}
-	}
-	return 0;
+	return binder_hog_run(&run->hog);
 }
 
 /* A client: large echoes in the fill phases, small ones under pressure. */
@@ -376,16 +146,16 @@ TEST_F_TIMEOUT(binder_alloc, reclaim_under_memory_pressure, 600)
 	long reclaimed0, reclaimed1, deadline, runs, scanned;
 	pid_t pids[PR_CLIENTS + 1], hog;
 	struct ba_server *srv;
-	struct pr_zone z;
+	struct binder_zone z;
 	char zones[1024];
 	int i;
 
 	if (!ba_debugfs_present())
 		SKIP(return, BA_NO_DEBUGFS);
-	ASSERT_TRUE(read_zone(&z)) TH_LOG("no zone with watermarks in /proc/zoneinfo");
-	ASSERT_GE(read_vmstat("slabs_scanned"), 0) TH_LOG("no slabs_scanned in /proc/vmstat");
+	ASSERT_TRUE(binder_zone_read(&z)) TH_LOG("no zone with watermarks in /proc/zoneinfo");
+	ASSERT_GE(binder_vmstat("slabs_scanned"), 0) TH_LOG("no slabs_scanned in /proc/vmstat");
 	/* the OOM killer, should it run, takes the hog and not us */
-	ASSERT_EQ(set_oom_score_adj(-1000), 0)
+	ASSERT_EQ(binder_set_oom_score_adj(-1000), 0)
 		TH_LOG("cannot set oom_score_adj (needs CAP_SYS_RESOURCE)");
 
 	run = binder_shared(sizeof(*run));
@@ -409,13 +179,12 @@ TEST_F_TIMEOUT(binder_alloc, reclaim_under_memory_pressure, 600)
 	ASSERT_GE(lru_filled, 4 * 128)
 		TH_LOG("only %ld pages on the binder LRU after the fill", lru_filled);
 
-	scanned0 = read_vmstat("slabs_scanned");
-	stalls0 = read_vmstat("allocstall_");
-	kswapd0 = read_vmstat("pageoutrun");
+	scanned0 = binder_vmstat("slabs_scanned");
+	stalls0 = binder_vmstat("allocstall_");
+	kswapd0 = binder_vmstat("pageoutrun");
 	reclaimed0 = reclaimed_from(pids, PR_CLIENTS + 1, self->dev.name);
-	describe_zones(zones, sizeof(zones));
+	binder_zone_describe(zones, sizeof(zones));
 	TH_LOG("zones before: %s", zones);
-	binder_set_flag(&run->hog_phase, PR_PRESSURE);
 	hog = ba_spawn(hog_main, NULL);
 	ASSERT_GT(hog, 0) TH_LOG("cannot start the memory hog");
 	binder_set_flag(&run->phase, PR_PRESSURE);
@@ -428,24 +197,25 @@ TEST_F_TIMEOUT(binder_alloc, reclaim_under_memory_pressure, 600)
 	} while (lru > lru_filled / 10 && binder_now_ms() < deadline &&
 		 kill(hog, 0) == 0);
 	lru_drained = lru;
-	describe_zones(zones, sizeof(zones));
+	binder_zone_describe(zones, sizeof(zones));
 	/* drained: let go at once, before the OOM killer has to */
-	binder_set_flag(&run->hog_phase, PR_STOP);
+	binder_set_flag(&run->hog.stop, 1);
 	TH_LOG("zones under pressure: %s", zones);
 	reclaimed1 = reclaimed_from(pids, PR_CLIENTS + 1, self->dev.name);
-	runs = read_vmstat("pageoutrun") - kswapd0 + read_vmstat("allocstall_") - stalls0;
+	runs = binder_vmstat("pageoutrun") - kswapd0 + binder_vmstat("allocstall_") - stalls0;
 
 	TH_LOG("LRU %ld -> %ld pages; hog %ld MiB (in band: %s)",
-	       lru_filled, lru_drained, ba_get(&run->hog_kib) / 1024,
-	       run->hog_in_band ? "yes" : "no");
+	       lru_filled, lru_drained, ba_get(&run->hog.held_kib) / 1024,
+	       run->hog.in_band ? "yes" : "no");
 	TH_LOG("slabs_scanned +%ld, kswapd runs +%ld, direct reclaim stalls +%ld",
-	       read_vmstat("slabs_scanned") - scanned0,
-	       read_vmstat("pageoutrun") - kswapd0, read_vmstat("allocstall_") - stalls0);
+	       binder_vmstat("slabs_scanned") - scanned0,
+	       binder_vmstat("pageoutrun") - kswapd0, binder_vmstat("allocstall_") - stalls0);
 	TH_LOG("pages reclaimed (per proc counters): %ld",
 	       reclaimed0 >= 0 ? reclaimed1 - reclaimed0 : -1);
 
 	/* the hog lets go: large echoes into pages that were just reclaimed */
 	EXPECT_EQ(ba_reap(hog, 60000), 0) TH_LOG("the memory hog failed or was OOM-killed");
+	binder_hog_restore(&run->hog);
 	binder_set_flag(&run->phase, PR_REFILL);
 	EXPECT_TRUE(clients_filled(PR_REFILL)) TH_LOG("the clients did not refill");
 	binder_set_flag(&run->phase, PR_STOP);
@@ -466,7 +236,7 @@ TEST_F_TIMEOUT(binder_alloc, reclaim_under_memory_pressure, 600)
 		TH_LOG("client %d: %ld sent, %ld replies, %ld oneway, %ld failed, %ld dead",
 		       i, o->sent, o->replies, o->completes + o->spam, o->failed, o->dead);
 	}
-	scanned = read_vmstat("slabs_scanned") - scanned0;
+	scanned = binder_vmstat("slabs_scanned") - scanned0;
 	binder_shared_free(run, sizeof(*run));
 	EXPECT_GT(runs, 0) TH_LOG("neither kswapd nor direct reclaim ran");
 	EXPECT_GT(scanned, 0) TH_LOG("no shrinker was called");

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Memory pressure for the binder tools: see binder_hog.h.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "binder.h"
+#include "binder_hog.h"
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE	23
+#endif
+
+#define HOG_CHUNK	(256UL << 10)
+#define HOG_MAX_STEP	(64UL << 20)	/* the largest mapping it takes at once */
+#define HOG_CHUNKS	(64 * 1024)	/* 16 GiB in chunks at least */
+
+/* The last figure of a "protection: (a, b, ...)" line: for the highest zone. */
+static long last_protection(const char *line)
+{
+	const char *comma = strrchr(line, ',');
+	long v;
+
+	if (sscanf(comma ? comma + 1 : strchr(line, '(') + 1, " %ld", &v) != 1)
+		return 0;
+	return v;
+}
+
+static void add_zone(struct binder_zone *best, const struct binder_zone *z,
+		     long prot)
+{
+	if (!z->managed)
+		return;
+	if (z->free > z->low + prot)
+		best->room += z->free - z->low - prot;
+	if (z->managed > best->managed) {
+		long room = best->room;
+
+		*best = *z;
+		best->room = room;
+	}
+}
+
+bool binder_zone_read(struct binder_zone *best)
+{
+	struct binder_zone z = { 0 };
+	char line[256];
+	long v, prot = 0;
+	bool in = false;
+	FILE *f = fopen("/proc/zoneinfo", "re");
+
+	if (!f)
+		return false;
+	memset(best, 0, sizeof(*best));
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "Node ", 5)) {
+			if (in)
+				add_zone(best, &z, prot);
+			memset(&z, 0, sizeof(z));
+			prot = 0;
+			in = true;
+		} else if (sscanf(line, " pages free %ld", &v) == 1) {
+			z.free = v;
+		} else if (sscanf(line, " min %ld", &v) == 1) {
+			z.min = v;
+		} else if (sscanf(line, " low %ld", &v) == 1) {
+			z.low = v;
+		} else if (sscanf(line, " high %ld", &v) == 1) {
+			z.high = v;
+		} else if (sscanf(line, " managed %ld", &v) == 1) {
+			z.managed = v;
+		} else if (strstr(line, "protection: (")) {
+			prot = last_protection(line);
+		}
+	}
+	if (in)
+		add_zone(best, &z, prot);
+	fclose(f);
+	return best->managed > 0 && best->low > best->min;
+}
+
+void binder_zone_describe(char *out, size_t size)
+{
+	char line[256], name[32] = "", prot[96];
+	size_t len = 0;
+	long v;
+	FILE *f = fopen("/proc/zoneinfo", "re");
+
+	*out = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f) && len < size) {
+		if (sscanf(line, "Node %*d, zone %31s", name) == 1)
+			len += snprintf(out + len, size - len, "%s%s:", len ? "; " : "", name);
+		else if (sscanf(line, " pages free %ld", &v) == 1)
+			len += snprintf(out + len, size - len, " free %ld", v);
+		else if (sscanf(line, " min %ld", &v) == 1)
+			len += snprintf(out + len, size - len, " min %ld", v);
+		else if (sscanf(line, " low %ld", &v) == 1)
+			len += snprintf(out + len, size - len, " low %ld", v);
+		else if (sscanf(line, " protection: (%95[^)])", prot) == 1)
+			len += snprintf(out + len, size - len, " prot (%s)", prot);
+		else if (sscanf(line, " node_unreclaimable: %ld", &v) == 1)
+			len += snprintf(out + len, size - len, " unreclaimable %ld", v);
+	}
+	fclose(f);
+}
+
+long binder_vmstat(const char *prefix)
+{
+	size_t n = strlen(prefix);
+	char line[128];
+	long sum = 0, v;
+	bool found = false;
+	FILE *f = fopen("/proc/vmstat", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, prefix, n) &&
+		    sscanf(line + strcspn(line, " "), " %ld", &v) == 1) {
+			sum += v;
+			found = true;
+		}
+	fclose(f);
+	return found ? sum : -1;
+}
+
+/* Write @text to a procfs file; 0 or -errno. */
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
+	ssize_t len = strlen(text);
+
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, text, len) == len ? 0 : -errno;
+	close(fd);
+	return ret;
+}
+
+int binder_set_oom_score_adj(int adj)
+{
+	char s[16];
+
+	snprintf(s, sizeof(s), "%d", adj);
+	return write_file("/proc/self/oom_score_adj", s);
+}
+
+#define WMARK_BOOST	"/proc/sys/vm/watermark_boost_factor"
+#define WMARK_SCALE	"/proc/sys/vm/watermark_scale_factor"
+
+static void read_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "re");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (fgets(buf, size, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+/*
+ * Boosting off, the old value kept in @hog (nothing kept if unreadable);
+ * then the scale factor written back as it is: that recomputes the
+ * watermarks, which clears a boost already in force.
+ */
+static void hog_boost_off(struct binder_hog *hog)
+{
+	char scale[16];
+
+	read_line(WMARK_BOOST, hog->boost, sizeof(hog->boost));
+	if (hog->boost[0] && write_file(WMARK_BOOST, "0"))
+		hog->boost[0] = '\0';
+	read_line(WMARK_SCALE, scale, sizeof(scale));
+	if (scale[0])
+		write_file(WMARK_SCALE, scale);
+}
+
+void binder_hog_restore(struct binder_hog *hog)
+{
+	if (hog->boost[0])
+		write_file(WMARK_BOOST, hog->boost);
+	hog->boost[0] = '\0';
+}
+
+/* Fault in @len bytes at @p; MADV_POPULATE_WRITE where the kernel has it. */
+static void populate(uint8_t *p, size_t len)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t i;
+
+	if (!madvise(p, len, MADV_POPULATE_WRITE))
+		return;
+	for (i = 0; i < len; i += page)
+		p[i] = 1;
+}
+
+static void hog_count(long *counter, long n)
+{
+	__atomic_add_fetch(counter, n, __ATOMIC_RELAXED);
+}
+
+/*
+ * Far above the band, or room left in the fast path (@over pages): one
+ * mapping of half of it (at most HOG_MAX_STEP), so that few zoneinfo reads
+ * are needed to get there. Its length is kept in its first word.
+ */
+static bool hog_grow(struct binder_hog *hog, void **chunk, long over)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	long steps = over * page / HOG_CHUNK / 2;
+	size_t len = (steps > 1 ? steps : 1) * HOG_CHUNK;
+
+	if (len > HOG_MAX_STEP)
+		len = HOG_MAX_STEP;
+	*chunk = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (*chunk == MAP_FAILED) {
+		hog_count(&hog->errors, 1);
+		return false;
+	}
+	populate(*chunk, len);
+	*(size_t *)*chunk = len;
+	hog_count(&hog->held_kib, len >> 10);
+	if (hog->held_kib > hog->held_max_kib)
+		hog->held_max_kib = hog->held_kib;
+	return true;
+}
+
+/* Give back the last chunks; returns the pages given back. */
+static long hog_shrink(struct binder_hog *hog, void *chunk)
+{
+	size_t len = *(size_t *)chunk;
+
+	munmap(chunk, len);
+	hog_count(&hog->held_kib, -(long)(len >> 10));
+	hog_count(&hog->gave_back, 1);
+	return len / sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * In the band: allocate half of what lies above min and give it back at
+ * once. Without this, on a kernel where nothing else allocates, free
+ * memory sits in the band and kswapd is never woken.
+ */
+static void hog_touch(struct binder_hog *hog)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t len = (hog->zone.free - hog->zone.min) / 2 * page;
+	void *p;
+
+	if (len > HOG_CHUNK)
+		len = HOG_CHUNK;
+	p = len ? mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : MAP_FAILED;
+	if (p != MAP_FAILED) {
+		populate(p, len);
+		munmap(p, len);
+		hog_count(&hog->band_allocs, 1);
+	}
+}
+
+int binder_hog_run(struct binder_hog *hog)
+{
+	static void *chunk[HOG_CHUNKS];
+	long page = sysconf(_SC_PAGESIZE), step = HOG_CHUNK / page;
+	long n = 0, target, margin, over;
+
+	if (binder_set_oom_score_adj(1000))
+		return 1;
+	hog_boost_off(hog);
+	hog->free_min = -1;
+	while (!__atomic_load_n(&hog->stop, __ATOMIC_ACQUIRE)) {
+		if (!binder_zone_read(&hog->zone)) {
+			binder_hog_restore(hog);
+			return 2;
+		}
+		if (hog->free_min < 0 || hog->zone.free < hog->free_min)
+			hog->free_min = hog->zone.free;
+		/* the watermarks move (min_free_kbytes, boosts): read each time */
+		target = hog->zone.min + (hog->zone.low - hog->zone.min) / 2;
+		margin = (hog->zone.low - hog->zone.min) / 4;
+		/* the largest zone too high, or room left in the fast path */
+		over = hog->zone.free > target + step ? hog->zone.free - target : 0;
+		/*
+		 * The room in the small zones goes a chunk at a time: past
+		 * it, allocations fall back to the largest zone, already in
+		 * the band, and a large step would take it below min.
+		 */
+		if (!over && hog->zone.room > step && hog->zone.free > target)
+			over = 2 * step;
+		if (over && n < HOG_CHUNKS) {
+			if (hog_grow(hog, &chunk[n], over))
+				n++;
+			else
+				binder_sleep_ms(10);
+		} else if (hog->zone.free < hog->zone.min + margin && n > 0) {
+			/*
+			 * Late (a burst of allocations took the zone near
+			 * min): give back at once all that is missing up to
+			 * the target, or direct reclaim, finding nothing,
+			 * would call the OOM killer.
+			 */
+			long free = hog->zone.free;
+
+			while (n > 0 && free < target)
+				free += hog_shrink(hog, chunk[--n]);
+		} else {
+			hog_touch(hog);
+			__atomic_store_n(&hog->in_band, 1, __ATOMIC_RELEASE);
+			binder_sleep_ms(1);
+		}
+	}
+	binder_hog_restore(hog);
+	return 0;
+}
