@@ -159,10 +159,10 @@ TEST_F_TIMEOUT(binder_alloc, reclaim_under_memory_pressure, 600)
 		TH_LOG("cannot set oom_score_adj (needs CAP_SYS_RESOURCE)");
 
 	run = binder_shared(sizeof(*run));
-	ASSERT_NE(run, NULL);
+	ASSERT_NE(run, NULL) TH_LOG("no shared memory for the run's state");
 	snprintf(run->path, sizeof(run->path), "%s", self->dev.path);
 	srv = ba_server_new(self->dev.path, PR_SERVER_MAP);
-	ASSERT_NE(srv, NULL);
+	ASSERT_NE(srv, NULL) TH_LOG("cannot set up a server on %s", self->dev.path);
 	srv->threads = 2;
 	ASSERT_EQ(ba_server_start(srv), 0) TH_LOG("server did not start");
 	pids[0] = srv->pid;
