@@ -1221,11 +1221,19 @@ static void op_mremap(struct fz_rng *r)
 			return;
 		m = mremap((void *)F->map, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, to);
 		ret = m == MAP_FAILED ? -errno : 0;
-		F->moved = (unsigned long)to;
-		F->moved_len = len;
 		CHECK_ERRNO("mremap move", ret, 0, -EINVAL, -EFAULT, -ENOMEM);
-		if (!ret)
+		/*
+		 * A failed MREMAP_FIXED may already have unmapped @to (it
+		 * does so before it looks at the old range: -EFAULT when the
+		 * old range is no longer one VMA), and a thread's stack may
+		 * land there next: never remember or unmap @to then. Where
+		 * it is still mapped, its PROT_NONE address space is left.
+		 */
+		if (!ret) {
+			F->moved = (unsigned long)to;
+			F->moved_len = len;
 			reserve_hole(F->map, len);
+		}
 		break;
 	case 1:		/* shrink in place */
 		if (len <= FZ_PAGE)
