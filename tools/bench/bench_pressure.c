@@ -31,25 +31,6 @@ static void reclaim_read(long *v)
 		v[i] = binder_vmstat(reclaim_names[i]);
 }
 
-/*
- * 1 if kswapd has given up on a node (its reclaim freed nothing 16 times
- * in a row: without swap or page cache nothing on the LRU can go), 0 if
- * not, -1 if /proc/zoneinfo does not say.
- */
-static int node_unreclaimable(void)
-{
-	FILE *f = fopen("/proc/zoneinfo", "r");
-	char line[256];
-	int v, found = -1;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, " node_unreclaimable: %d", &v) == 1)
-			found = found == 1 ? 1 : v;
-	if (f)
-		fclose(f);
-	return found;
-}
-
 static int hog_main(int unused)
 {
 	(void)unused;
@@ -114,6 +95,7 @@ void bench_pressure(void)
 {
 	long before[RC_N], after[RC_N], d[RC_N];
 	struct shrink_traffic st = { -1, -1, -1 };
+	struct binder_zone zone = { .unreclaimable = -1 };
 	bool traced;
 	pid_t pid;
 	int i;
@@ -154,9 +136,10 @@ void bench_pressure(void)
 	if (traced)
 		printf("# pressure: the binder shrinker was called %ld times by kswapd and %ld by direct reclaim, and freed %ld pages\n",
 		       st.kswapd_calls, st.direct_calls, st.freed);
-	printf("# pressure: kswapd %s (node_unreclaimable %d)\n",
-	       node_unreclaimable() == 1 ? "had given up on the node" : "had not given up",
-	       node_unreclaimable());
+	binder_zone_read(&zone);
+	printf("# pressure: kswapd %s (node_unreclaimable %ld)\n",
+	       zone.unreclaimable == 1 ? "had given up on the node" : "had not given up",
+	       zone.unreclaimable);
 	hog_end(pid);
 	print_count("pressure.reclaim.kswapd", "runs", d[RC_KSWAPD]);
 	print_count("pressure.reclaim.direct", "stalls", d[RC_STALLS]);

@@ -52,7 +52,7 @@ bool binder_zone_read(struct binder_zone *best)
 {
 	struct binder_zone z = { 0 };
 	char line[256];
-	long v, prot = 0;
+	long v, prot = 0, unreclaimable = -1;
 	bool in = false;
 	FILE *f = fopen("/proc/zoneinfo", "re");
 
@@ -78,11 +78,14 @@ bool binder_zone_read(struct binder_zone *best)
 			z.managed = v;
 		} else if (strstr(line, "protection: (")) {
 			prot = last_protection(line);
+		} else if (sscanf(line, " node_unreclaimable: %ld", &v) == 1) {
+			unreclaimable = unreclaimable == 1 ? 1 : v;
 		}
 	}
 	if (in)
 		add_zone(best, &z, prot);
 	fclose(f);
+	best->unreclaimable = unreclaimable;
 	return best->managed > 0 && best->low > best->min;
 }
 

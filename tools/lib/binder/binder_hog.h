@@ -28,11 +28,15 @@
  * it keeps from allocations that could have used a higher zone. While
  * there is room, allocations succeed at once and wake nobody; a small zone
  * (DMA: 16 MiB, most of it protected or free) can keep that up for a long
- * time after the largest zone is below its low watermark.
+ * time after the largest zone is below its low watermark. @unreclaimable
+ * is 1 if kswapd has given up on a node (its reclaim freed nothing 16 times
+ * in a row: without swap or page cache nothing on the LRU can go), 0 if
+ * not, -1 if /proc/zoneinfo does not say.
  */
 struct binder_zone {
 	long free, min, low, high, managed;
 	long room;
+	long unreclaimable;
 };
 
 /* The zone most allocations come from (most managed pages), and the room. */
