@@ -157,9 +157,6 @@ int binder_set_oom_score_adj(int adj)
 	return write_file("/proc/self/oom_score_adj", s);
 }
 
-#define WMARK_BOOST	"/proc/sys/vm/watermark_boost_factor"
-#define WMARK_SCALE	"/proc/sys/vm/watermark_scale_factor"
-
 static void read_line(const char *path, char *buf, size_t size)
 {
 	FILE *f = fopen(path, "re");
@@ -173,27 +170,63 @@ static void read_line(const char *path, char *buf, size_t size)
 }
 
 /*
- * Boosting off, the old value kept in @hog (nothing kept if unreadable);
- * then the scale factor written back as it is: that recomputes the
- * watermarks, which clears a boost already in force.
+ * The vm settings the hog changes while it runs, in this order, and puts
+ * back in the reverse one (binder_hog_restore()):
+ *
+ * - Watermark boosting off: a fragmenting allocation would raise min by
+ *   tens of MiB at once (a bench boot: DMA32's min from 5.7 to 20 MiB),
+ *   to above what the hog just left free, and the hog would be OOM-killed
+ *   on its own page fault.
+ *
+ * - The watermarks' spacing, 1 % of memory instead of 0.1 %: the band
+ *   between min and low is then about 20 MiB in a 2 GiB guest instead of
+ *   2 MiB, which a burst of the benchmark's allocations (a 1 MiB
+ *   transaction; a per-CPU list's refill) crossed before the hog could give
+ *   memory back: the OOM killer ran in the first second. Writing it also
+ *   recomputes the watermarks, which clears a boost already in force.
+ *
+ * - The per-CPU free lists at the kernel's floor. Pages on them are not
+ *   free to the watermarks: an order-0 allocation checks the zone's free
+ *   count, which leaves them out, and a refill moves a batch from the zone
+ *   to a list without a check. Auto-tuned (fraction 0), a list may grow to
+ *   an eighth of the zone split over the CPUs and a refill's batch is
+ *   scaled up to 32 times: a bench boot was OOM-killed with DMA32 at 816
+ *   KiB free, min 5700, and 15.8 MiB on one CPU's list (direct reclaim
+ *   drains the lists only after it made progress; with no swap and no
+ *   page cache it makes none). A fraction as large as this gives each list
+ *   four batches (about 1 MiB) and turns the auto-tuning off, which keeps
+ *   a refill within three batches: what the zone counts as free is then
+ *   nearly all that is.
  */
-static void hog_boost_off(struct binder_hog *hog)
-{
-	char scale[16];
+static const struct {
+	const char *path, *value;
+} hog_vm[HOG_VM] = {
+	{ "/proc/sys/vm/watermark_boost_factor", "0" },
+	{ "/proc/sys/vm/watermark_scale_factor", "100" },
+	{ "/proc/sys/vm/percpu_pagelist_high_fraction", "1000000" },
+};
 
-	read_line(WMARK_BOOST, hog->boost, sizeof(hog->boost));
-	if (hog->boost[0] && write_file(WMARK_BOOST, "0"))
-		hog->boost[0] = '\0';
-	read_line(WMARK_SCALE, scale, sizeof(scale));
-	if (scale[0])
-		write_file(WMARK_SCALE, scale);
+/* Each setting's old value kept in @hog (nothing kept if it failed). */
+static void hog_vm_set(struct binder_hog *hog)
+{
+	int i;
+
+	for (i = 0; i < HOG_VM; i++) {
+		read_line(hog_vm[i].path, hog->vm[i], sizeof(hog->vm[i]));
+		if (hog->vm[i][0] && write_file(hog_vm[i].path, hog_vm[i].value))
+			hog->vm[i][0] = '\0';
+	}
 }
 
 void binder_hog_restore(struct binder_hog *hog)
 {
-	if (hog->boost[0])
-		write_file(WMARK_BOOST, hog->boost);
-	hog->boost[0] = '\0';
+	int i;
+
+	for (i = HOG_VM - 1; i >= 0; i--) {
+		if (hog->vm[i][0])
+			write_file(hog_vm[i].path, hog->vm[i]);
+		hog->vm[i][0] = '\0';
+	}
 }
 
 /* Fault in @len bytes at @p; MADV_POPULATE_WRITE where the kernel has it. */
@@ -281,7 +314,7 @@ int binder_hog_run(struct binder_hog *hog)
 
 	if (binder_set_oom_score_adj(1000))
 		return 1;
-	hog_boost_off(hog);
+	hog_vm_set(hog);
 	hog->free_min = -1;
 	while (!__atomic_load_n(&hog->stop, __ATOMIC_ACQUIRE)) {
 		if (!binder_zone_read(&hog->zone)) {

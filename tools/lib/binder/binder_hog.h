@@ -57,6 +57,9 @@ long binder_vmstat(const char *prefix);
 /* Write @adj to /proc/self/oom_score_adj; 0 or -errno. */
 int binder_set_oom_score_adj(int adj);
 
+/* How many vm settings the hog changes (binder_hog.c says which, why). */
+#define HOG_VM	3
+
 /* Lives in memory shared between the hog and its owner (binder_shared()). */
 struct binder_hog {
 	int stop;		/* owner -> hog: let go and exit */
@@ -68,27 +71,27 @@ struct binder_hog {
 	long band_allocs;	/* allocations it made in the band */
 	long errors;		/* mmap failures */
 	struct binder_zone zone;	/* as it read it last */
-	char boost[16];		/* vm.watermark_boost_factor before the hog */
+	char vm[HOG_VM][16];	/* the vm settings before the hog */
 };
 
 /*
  * The hog's body, for a child process (binder_fork(), ba_spawn()): makes
- * itself the OOM killer's first choice, turns watermark boosting off (a
- * fragmenting allocation would raise min by tens of MiB at once, to above
- * the free memory the hog just left: it would then be OOM-killed on its
- * own page fault), grows until the largest zone's free pages are halfway
- * between min and low and the fast path has no room left in any zone,
- * holds that band until @hog->stop (grows when kswapd has freed
- * something, gives back when free falls within a quarter of the band of
- * min, keeps allocating a little), and lets go on exit. Without the room
- * rule the small zones can serve every allocation from the fast path, and
- * nothing wakes kswapd at all. Returns 0, 1 if oom_score_adj cannot be
- * set, 2 if /proc/zoneinfo shows no zone with watermarks.
+ * itself the OOM killer's first choice, changes three vm settings while it
+ * runs (watermark boosting off, the watermarks spaced wider, the per-CPU
+ * free lists small: binder_hog.c says why), grows until the largest
+ * zone's free pages are halfway between min and low and the fast path has
+ * no room left in any zone, holds that band until @hog->stop (grows when
+ * kswapd has freed something, gives back when free falls within a quarter
+ * of the band of min, keeps allocating a little), and lets go on exit.
+ * Without the room rule the small zones can serve every allocation from
+ * the fast path, and nothing wakes kswapd at all. Returns 0, 1 if
+ * oom_score_adj cannot be set, 2 if /proc/zoneinfo shows no zone with
+ * watermarks.
  */
 int binder_hog_run(struct binder_hog *hog);
 
 /*
- * Put watermark boosting back as it was before binder_hog_run(): for the
+ * Put the vm settings back as they were before binder_hog_run(): for the
  * owner, after reaping the hog (which does it itself unless killed).
  */
 void binder_hog_restore(struct binder_hog *hog);
