@@ -71,6 +71,24 @@ static void hog_end(pid_t pid)
 	binder_hog_restore(hog);
 }
 
+/*
+ * Once kswapd's runs freed nothing 16 times in a row it leaves the node
+ * alone until a direct reclaim makes progress. Reclaim counts the pages
+ * taken from the LRUs and those a shrinker reports: in this guest (no
+ * swap, no page cache) only binder pages, and only ours reports them.
+ */
+static const char *kswapd_state(const struct binder_zone *zone)
+{
+	switch (zone->unreclaimable) {
+	case 1:
+		return "had given up on the node (node_unreclaimable 1)";
+	case 0:
+		return "had not given up on the node";
+	default:
+		return "state unknown (no node_unreclaimable in /proc/zoneinfo)";
+	}
+}
+
 /* One value for the phase: BENCH @key @unit none @v, if known. */
 static void print_count(const char *key, const char *unit, long v)
 {
@@ -115,8 +133,10 @@ void bench_pressure(void)
 		printf("# pressure: the memory hog did not reach its band: no pressure.* rows\n");
 		goto out;
 	}
-	printf("# pressure: a hog holds %ld MiB, keeping the largest zone's free pages between min %ld and low %ld (%ld managed)\n",
-	       hog->held_kib >> 10, hog->zone.min, hog->zone.low, hog->zone.managed);
+	binder_zone_read(&zone);
+	printf("# pressure: a hog holds %ld MiB, keeping the largest zone's free pages between min %ld and low %ld (%ld managed); kswapd %s\n",
+	       hog->held_kib >> 10, hog->zone.min, hog->zone.low, hog->zone.managed,
+	       kswapd_state(&zone));
 	reclaim_read(before);
 	if (traced && !shrink_trace_start())
 		traced = false;
@@ -137,9 +157,7 @@ void bench_pressure(void)
 		printf("# pressure: the binder shrinker was called %ld times by kswapd and %ld by direct reclaim, and freed %ld pages\n",
 		       st.kswapd_calls, st.direct_calls, st.freed);
 	binder_zone_read(&zone);
-	printf("# pressure: kswapd %s (node_unreclaimable %ld)\n",
-	       zone.unreclaimable == 1 ? "had given up on the node" : "had not given up",
-	       zone.unreclaimable);
+	printf("# pressure: at the end kswapd %s\n", kswapd_state(&zone));
 	hog_end(pid);
 	print_count("pressure.reclaim.kswapd", "runs", d[RC_KSWAPD]);
 	print_count("pressure.reclaim.direct", "stalls", d[RC_STALLS]);
