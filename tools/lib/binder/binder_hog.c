@@ -17,10 +17,14 @@
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE	23
 #endif
+#ifndef MADV_FREE
+#define MADV_FREE		8
+#endif
 
 #define HOG_CHUNK	(256UL << 10)
 #define HOG_MAX_STEP	(64UL << 20)	/* the largest mapping it takes at once */
 #define HOG_CHUNKS	(64 * 1024)	/* 16 GiB in chunks at least */
+#define HOG_PIECE	(1UL << 20)	/* the lazy pool is refilled by pieces */
 
 /* The last figure of a "protection: (a, b, ...)" line: for the highest zone. */
 static long last_protection(const char *line)
@@ -285,6 +289,74 @@ static long hog_shrink(struct binder_hog *hog, void *chunk)
 }
 
 /*
+ * The lazy pool (@hog->lazy_kib, none if 0): memory the hog has written and
+ * then given MADV_FREE. Reclaim may take such pages without swap, as it
+ * takes clean page cache on a phone, and counts them as progress. In a
+ * guest with no swap and no page cache there is nothing else for it to
+ * take but the shrinkers' objects, and stock's binder shrinker does not
+ * report its pages: kswapd gives up on the node after 16 runs that freed
+ * nothing, while the hog is still growing, and the window the owner
+ * measures then has no reclaim at all. With the pool kswapd keeps
+ * running, and every run calls the shrinkers, binder's among them. The
+ * hog refills what reclaim took, a piece at a time, where it would
+ * otherwise grow.
+ */
+struct hog_pool {
+	uint8_t *base;
+	size_t pieces, next;
+	unsigned char vec[HOG_PIECE / 4096];
+};
+
+static void pool_free_piece(struct hog_pool *pool, size_t k)
+{
+	uint8_t *p = pool->base + k * HOG_PIECE;
+
+	populate(p, HOG_PIECE);
+	madvise(p, HOG_PIECE, MADV_FREE);
+}
+
+static bool pool_init(struct binder_hog *hog, struct hog_pool *pool)
+{
+	size_t k;
+
+	pool->pieces = (hog->lazy_kib << 10) / HOG_PIECE;
+	pool->next = 0;
+	pool->base = NULL;
+	if (!pool->pieces || sysconf(_SC_PAGESIZE) != 4096)
+		return !pool->pieces;
+	pool->base = mmap(NULL, pool->pieces * HOG_PIECE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (pool->base == MAP_FAILED) {
+		pool->base = NULL;
+		return false;
+	}
+	for (k = 0; k < pool->pieces; k++)
+		pool_free_piece(pool, k);
+	return true;
+}
+
+/* Refill the next piece reclaim took pages of; false if none had any. */
+static bool pool_refill(struct binder_hog *hog, struct hog_pool *pool)
+{
+	size_t i, j, k, pages = HOG_PIECE / 4096;
+
+	for (i = 0; pool->base && i < pool->pieces; i++) {
+		k = (pool->next + i) % pool->pieces;
+		if (mincore(pool->base + k * HOG_PIECE, HOG_PIECE, pool->vec))
+			return false;
+		for (j = 0; j < pages && (pool->vec[j] & 1); j++)
+			;
+		if (j == pages)
+			continue;
+		pool_free_piece(pool, k);
+		hog_count(&hog->lazy_refills, pages - j);
+		pool->next = k + 1;
+		return true;
+	}
+	return false;
+}
+
+/*
  * In the band: allocate half of what lies above min and give it back at
  * once. Without this, on a kernel where nothing else allocates, free
  * memory sits in the band and kswapd is never woken.
@@ -309,12 +381,15 @@ static void hog_touch(struct binder_hog *hog)
 int binder_hog_run(struct binder_hog *hog)
 {
 	static void *chunk[HOG_CHUNKS];
+	static struct hog_pool pool;
 	long page = sysconf(_SC_PAGESIZE), step = HOG_CHUNK / page;
 	long n = 0, target, margin, over;
 
 	if (binder_set_oom_score_adj(1000))
 		return 1;
 	hog_vm_set(hog);
+	if (!pool_init(hog, &pool))
+		hog_count(&hog->errors, 1);
 	hog->free_min = -1;
 	while (!__atomic_load_n(&hog->stop, __ATOMIC_ACQUIRE)) {
 		if (!binder_zone_read(&hog->zone)) {
@@ -335,7 +410,10 @@ int binder_hog_run(struct binder_hog *hog)
 		 */
 		if (!over && hog->zone.room > step && hog->zone.free > target)
 			over = 2 * step;
-		if (over && n < HOG_CHUNKS) {
+		if (over && pool_refill(hog, &pool)) {
+			/* reclaim took some of the pool: the pressure is on */
+			__atomic_store_n(&hog->in_band, 1, __ATOMIC_RELEASE);
+		} else if (over && n < HOG_CHUNKS) {
 			if (hog_grow(hog, &chunk[n], over))
 				n++;
 			else

@@ -63,6 +63,8 @@ int binder_set_oom_score_adj(int adj);
 /* Lives in memory shared between the hog and its owner (binder_shared()). */
 struct binder_hog {
 	int stop;		/* owner -> hog: let go and exit */
+	long lazy_kib;		/* owner -> hog: the lazy pool, before it starts */
+	long lazy_refills;	/* pages of the pool it wrote again */
 	int in_band;		/* hog -> owner: 1 once it reached the band */
 	long held_kib;		/* what it holds now */
 	long held_max_kib;
@@ -78,7 +80,9 @@ struct binder_hog {
  * The hog's body, for a child process (binder_fork(), ba_spawn()): makes
  * itself the OOM killer's first choice, changes three vm settings while it
  * runs (watermark boosting off, the watermarks spaced wider, the per-CPU
- * free lists small: binder_hog.c says why), grows until the largest
+ * free lists small: binder_hog.c says why), keeps a pool of
+ * @hog->lazy_kib of memory given MADV_FREE for reclaim to take (binder_hog.c
+ * says why; none if 0) and refills it, grows until the largest
  * zone's free pages are halfway between min and low and the fast path has
  * no room left in any zone, holds that band until @hog->stop (grows when
  * kswapd has freed something, gives back when free falls within a quarter
