@@ -58,6 +58,7 @@ LOCK_TITLES = {
 SENDERS = {"idle": "no sender", "1sender": "1 sender",
            "senders": "{senders} senders"}
 PROBE = "target mmap+touch+munmap"
+SLOW = "target iterations over 1 ms per 1000 pages installed"
 
 
 def title_pattern(parts):
@@ -66,13 +67,15 @@ def title_pattern(parts):
     if what == "lock" and len(parts) == 3 and last in LOCK_TITLES:
         return "%s, %s" % (LOCK_TITLES[last], SENDERS.get(parts[1], parts[1]))
     if what == "target" and len(parts) == 3:
-        return "%s %s, %s" % (PROBE, last, SENDERS.get(parts[1], parts[1]))
+        return "%s, %s" % (SLOW if last == "slow" else PROBE + " " + last,
+                           SENDERS.get(parts[1], parts[1]))
     if parts[:3] == ["install", "lat", "1sender"]:
         if last == "rate":
             return "install fresh pages, 1 sender, target probed"
         return "install txn %s, 1 sender, target probed" % last
     if what == "pressure" and len(parts) >= 3:
-        rest = {"target": "%s %s, 1 sender" % (PROBE, last),
+        rest = {"target": "%s, 1 sender" % (
+                    SLOW if last == "slow" else PROBE + " " + last),
                 "install": "install txn %s, 1 sender" % last
                 if last != "rate" else "install fresh pages, 1 sender"}
         sub = rest.get(parts[1]) or title_pattern(parts[1:])

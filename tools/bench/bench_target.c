@@ -10,12 +10,30 @@
 
 #include "bench.h"
 
+/* A slow iteration of the prober: some ten times its idle median. */
+#define PROBE_SLOW_NS	1000000L
+
+/*
+ * The iterations of a repetition over PROBE_SLOW_NS, per 1000 pages the
+ * senders installed meanwhile. The p99 alone misleads when one kernel
+ * installs faster: its window is shorter, so the same stalls are a larger
+ * share of fewer iterations. This counts them against the work done.
+ */
+static double slow_per_kpage(const struct samples *s, long pages)
+{
+	long i, slow = 0;
+
+	for (i = 0; i < s->n; i++)
+		slow += s->v[i] > PROBE_SLOW_NS;
+	return pages ? slow * 1000.0 / pages : 0;
+}
+
 /*
  * What installing into a process costs that process: its prober thread
  * (server_prober()) times mmap + touch + munmap while @senders send
  * fresh-page transactions to it, or, with no sender, for PROBE_IDLE_US a
  * round. Rows @target_key.p50/.p99/.max over each repetition's
- * iterations; with a @sender_key, the senders' transaction latencies and
+ * iterations, with senders @target_key.slow too; with a @sender_key, the senders' transaction latencies and
  * their install rate too.
  */
 void target_measure(const char *target_key, const char *sender_key,
@@ -28,10 +46,11 @@ void target_measure(const char *target_key, const char *sender_key,
 	struct lat_series target = { 0 }, sender = { 0 };
 	struct samples tgt = { 0 }, snd = { 0 };
 	double round_rate[MAX_ROUNDS];
-	struct series rate = { 0 };
+	struct series rate = { 0 }, slow = { 0 };
 	struct install_round r;
 	char name[80];
 	int rep, round, i;
+	long pages;
 
 	if (!device_create())
 		return;
@@ -40,6 +59,7 @@ void target_measure(const char *target_key, const char *sender_key,
 	    !senders_start(senders))
 		goto out;
 	for (rep = 0; rep < opt.repeat; rep++) {
+		pages = 0;
 		for (round = 0; round < opt.rounds; round++) {
 			if (senders && !install_round(&c, &r))
 				goto out;
@@ -54,10 +74,13 @@ void target_measure(const char *target_key, const char *sender_key,
 			if (!senders)
 				continue;
 			round_rate[round] = r.pages / r.seconds;
+			pages += r.pages;
 			for (i = 0; i < senders; i++)
 				samples_add(&snd, shm->sender[i].lat_ns,
 					    shm->sender[i].job.count);
 		}
+		if (senders)
+			series_add(&slow, slow_per_kpage(&tgt, pages));
 		lat_add(&target, target_key, &tgt);
 		if (sender_key) {
 			lat_add(&sender, sender_key, &snd);
@@ -69,6 +92,10 @@ void target_measure(const char *target_key, const char *sender_key,
 	       target_key, PROBE_SIZE / KiB, senders, senders == 1 ? "" : "s",
 	       opt.rounds);
 	lat_print(target_key, &target, true);
+	if (senders) {
+		snprintf(name, sizeof(name), "%s.slow", target_key);
+		print_bench(name, "iter/kpage", "lower", &slow);
+	}
 	if (sender_key) {
 		printf("# %s: the senders' %zu KiB transactions meanwhile\n",
 		       sender_key, opt.install_size / KiB);
