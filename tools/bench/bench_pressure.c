@@ -141,9 +141,10 @@ void bench_pressure(void)
 		printf("# pressure: the memory hog did not reach its band: no pressure.* rows\n");
 		goto out;
 	}
+	/* our own read: the hog's copy may be half-written as we look */
 	binder_zone_read(&zone);
 	printf("# pressure: a hog holds %ld MiB, keeping the largest zone's free pages between min %ld and low %ld (%ld managed); kswapd %s\n",
-	       hog->held_kib >> 10, hog->zone.min, hog->zone.low, hog->zone.managed,
+	       hog->held_kib >> 10, zone.min, zone.low, zone.managed,
 	       kswapd_state(&zone));
 	reclaim_read(before);
 	if (traced && !shrink_trace_start())
