@@ -24,7 +24,7 @@
 #define HOG_CHUNK	(256UL << 10)
 #define HOG_MAX_STEP	(64UL << 20)	/* the largest mapping it takes at once */
 #define HOG_CHUNKS	(64 * 1024)	/* 16 GiB in chunks at least */
-#define HOG_PIECE	(1UL << 20)	/* the lazy pool is refilled by pieces */
+#define HOG_PIECE	(1024UL << 10)	/* the lazy pool is refilled by pieces */
 
 /* The last figure of a "protection: (a, b, ...)" line: for the highest zone. */
 static long last_protection(const char *line)
