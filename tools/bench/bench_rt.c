@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "binder_debugfs.h"
+
 #include "bench.h"
 
 /*
@@ -19,7 +21,9 @@ void rt_measure(const char *prefix)
 	static const char *const names[] = { "0B", "4KiB" };
 	struct series tput[2] = { 0 };
 	struct lat_series lat[2] = { 0 };
+	struct binder_alloc_pages before, after;
 	struct samples round = { 0 };
+	bool counted;
 	char key[64];
 	int rep;
 	size_t i;
@@ -28,6 +32,8 @@ void rt_measure(const char *prefix)
 		return;
 	if (!server_start(SERVER_MAP, 2, cpu_main(), 0) || !senders_start(1))
 		goto out;
+	/* ours counts installs: a page installed here was reclaimed while idle */
+	counted = !binder_alloc_pages_read(&before) && before.installed >= 0;
 	for (rep = 0; rep < opt.repeat; rep++) {
 		for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 			struct sender_job job = {
@@ -49,6 +55,10 @@ void rt_measure(const char *prefix)
 	}
 	printf("# %s: one sender, one server, request and reply of the same size, %d timed round trips per repetition\n",
 	       prefix, opt.round_trips);
+	if (counted && !binder_alloc_pages_read(&after))
+		printf("# %s: meanwhile %ld pages installed and %ld reclaimed (the allocator's counters)\n",
+		       prefix, after.installed - before.installed,
+		       after.reclaimed - before.reclaimed);
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		snprintf(key, sizeof(key), "%s.%s.tput", prefix, names[i]);
 		print_bench(key, "txn/s", "higher", &tput[i]);

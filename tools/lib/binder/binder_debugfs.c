@@ -406,6 +406,15 @@ int binder_shrinker_scan(unsigned long nr_to_scan)
  * Return: 0, or -ENOENT where the file is absent (the stock allocator,
  * or no debugfs), -EIO if it does not parse
  */
+/* The number after @tag in @text, -1 if there is none. */
+static long read_count(const char *text, const char *tag)
+{
+	const char *at = strstr(text, tag);
+	long v;
+
+	return at && sscanf(at + strlen(tag), "%ld", &v) == 1 ? v : -1;
+}
+
 int binder_alloc_pages_read(struct binder_alloc_pages *p)
 {
 	char *text = read_text(BINDER_ALLOC_PAGES);
@@ -420,13 +429,15 @@ int binder_alloc_pages_read(struct binder_alloc_pages *p)
 	    sscanf(owned, "pages_owned: %ld", &p->owned) == 1 &&
 	    sscanf(lru, "pages_lru: %ld", &p->lru) == 1)
 		ret = 0;
+	p->installed = read_count(text, "pages_installed: ");
+	p->reclaimed = read_count(text, "pages_reclaimed: ");
 	free(text);
 	return ret;
 }
 
 long binder_alloc_pages_wait_at_most(long limit, int timeout_ms)
 {
-	struct binder_alloc_pages p = { -1, -1 };
+	struct binder_alloc_pages p = { -1, -1, -1, -1 };
 	struct timespec ts = { 0, 20 * 1000000 };
 	int waited;
 

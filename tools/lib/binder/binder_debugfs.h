@@ -57,13 +57,16 @@ int binder_shrinker_scan(unsigned long nr_to_scan);
 
 /*
  * /sys/kernel/debug/binder_alloc/pages (our allocator only): pages the
- * allocator owns in all processes, and those of them on the binder LRU.
+ * allocator owns in all processes, those of them on the binder LRU, and
+ * how many were ever installed and reclaimed (-1 if not shown).
  */
 #define BINDER_ALLOC_PAGES	"/sys/kernel/debug/binder_alloc/pages"
 
 struct binder_alloc_pages {
 	long owned;
 	long lru;
+	long installed;
+	long reclaimed;
 };
 
 int binder_alloc_pages_read(struct binder_alloc_pages *p);
