@@ -37,7 +37,7 @@
 #define PR_CLIENT_MAP	(2 * MiB)
 #define PR_BIG		(1 * MiB)	/* largest echo in fill and refill */
 #define PR_FILL_TXNS	24		/* echoes per client per fill */
-#define PR_DRAIN_MS	120000		/* how long the LRU may take to drain */
+#define PR_DRAIN_MS	240000		/* how long the hog and the drain may take */
 
 enum pr_phase { PR_FILL = 1, PR_IDLE, PR_PRESSURE, PR_REFILL, PR_STOP };
 
