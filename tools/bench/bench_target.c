@@ -33,8 +33,8 @@ static double slow_per_kpage(const struct samples *s, long pages)
  * (server_prober()) times mmap + touch + munmap while @senders send
  * fresh-page transactions to it, or, with no sender, for PROBE_IDLE_US a
  * round. Rows @target_key.p50/.p99/.max over each repetition's
- * iterations, with senders @target_key.slow too; with a @sender_key, the senders' transaction latencies and
- * their install rate too.
+ * iterations, with senders @target_key.slow too; with a @sender_key, the
+ * senders' transaction latencies and their install rate too.
  */
 void target_measure(const char *target_key, const char *sender_key,
 			   int senders)

@@ -399,13 +399,6 @@ int binder_shrinker_scan(unsigned long nr_to_scan)
 	return ret < 0 ? ret : req.ret;
 }
 
-/**
- * binder_alloc_pages_read() - read the allocator's global page counts
- * @p: receives them
- *
- * Return: 0, or -ENOENT where the file is absent (the stock allocator,
- * or no debugfs), -EIO if it does not parse
- */
 /* The number after @tag in @text, -1 if there is none. */
 static long read_count(const char *text, const char *tag)
 {
@@ -415,24 +408,25 @@ static long read_count(const char *text, const char *tag)
 	return at && sscanf(at + strlen(tag), "%ld", &v) == 1 ? v : -1;
 }
 
+/**
+ * binder_alloc_pages_read() - read the allocator's global page counts
+ * @p: receives them
+ *
+ * Return: 0, or -ENOENT where the file is absent (the stock allocator,
+ * or no debugfs), -EIO if it does not parse
+ */
 int binder_alloc_pages_read(struct binder_alloc_pages *p)
 {
 	char *text = read_text(BINDER_ALLOC_PAGES);
-	char *owned, *lru;
-	int ret = -EIO;
 
 	if (!text)
 		return -ENOENT;
-	owned = strstr(text, "pages_owned: ");
-	lru = strstr(text, "pages_lru: ");
-	if (owned && lru &&
-	    sscanf(owned, "pages_owned: %ld", &p->owned) == 1 &&
-	    sscanf(lru, "pages_lru: %ld", &p->lru) == 1)
-		ret = 0;
+	p->owned = read_count(text, "pages_owned: ");
+	p->lru = read_count(text, "pages_lru: ");
 	p->installed = read_count(text, "pages_installed: ");
 	p->reclaimed = read_count(text, "pages_reclaimed: ");
 	free(text);
-	return ret;
+	return p->owned >= 0 && p->lru >= 0 ? 0 : -EIO;
 }
 
 long binder_alloc_pages_wait_at_most(long limit, int timeout_ms)
